@@ -252,7 +252,7 @@ public final class PolicyLoader {
                     String at = container;
                     throw new PolicyException(file, line, at, "duplicate key '" + dup + "'");
                 }
-                throw new PolicyException(file, line, "", "not valid YAML: " + firstLine(msg), e);
+                throw new PolicyException(file, line, "", "not valid YAML: " + yamlProblem(msg), e);
             } catch (IOException e) {
                 throw new PolicyException(file, 0, "", "cannot read: " + e.getMessage(), e);
             }
@@ -322,12 +322,18 @@ public final class PolicyLoader {
             };
         }
 
-        private static String firstLine(String s) {
+        /** SnakeYAML's message without its quoted source lines and positions: "while ...; expected ...". */
+        private static String yamlProblem(String s) {
             if (s == null) {
                 return "";
             }
-            int nl = s.indexOf('\n');
-            return nl < 0 ? s : s.substring(0, nl);
+            List<String> parts = new ArrayList<>();
+            for (String l : s.split("\n")) {
+                if (!l.isBlank() && !Character.isWhitespace(l.charAt(0))) {
+                    parts.add(l.strip());
+                }
+            }
+            return String.join("; ", parts);
         }
 
         // ---------------------------------------------------------------- pass 2: tree to model
