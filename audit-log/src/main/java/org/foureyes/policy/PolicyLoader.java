@@ -88,11 +88,22 @@ public final class PolicyLoader {
     }
 
     /**
-     * The exception {@link #parse} would throw for a policy whose analysis has violations, naming
-     * the line of the first one. For callers that loaded with {@link #parseUnchecked}.
+     * A policy that is well formed, with its analysis and, if the analysis has violations, the
+     * exception {@link #load} would have thrown (naming the line of the first violation).
      */
-    public static PolicyException refusal(String yaml, String sourceName, PolicyAnalysis analysis) throws PolicyException {
-        return new Reader(yaml, sourceName).read().refusal(analysis);
+    public record Checked(Policy policy, PolicyAnalysis analysis, Optional<PolicyException> refusal) {}
+
+    /** Loads without refusing on analysis violations, and says what {@link #load} would have said. */
+    public static Checked check(Path file) throws PolicyException {
+        return check(read(file), file.getFileName().toString());
+    }
+
+    /** As {@link #check(Path)}, from text. */
+    public static Checked check(String yaml, String sourceName) throws PolicyException {
+        Loaded loaded = new Reader(yaml, sourceName).read();
+        PolicyAnalysis analysis = PolicyAnalysis.analyse(loaded.policy);
+        return new Checked(loaded.policy, analysis,
+                analysis.ok() ? Optional.empty() : Optional.of(loaded.refusal(analysis)));
     }
 
     private static String read(Path file) throws PolicyException {

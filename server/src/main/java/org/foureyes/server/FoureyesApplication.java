@@ -8,6 +8,7 @@ import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.migrations.MigrationsBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.foureyes.server.cli.PolicyCommand;
 import org.foureyes.server.db.Migrations;
 import org.foureyes.server.health.DataDirectoryHealthCheck;
 import org.jdbi.v3.core.Jdbi;
@@ -26,6 +27,7 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
 
     @Override
     public void initialize(Bootstrap<FoureyesConfiguration> bootstrap) {
+        bootstrap.addCommand(new PolicyCommand());
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
             public DataSourceFactory getDataSourceFactory(FoureyesConfiguration configuration) {
