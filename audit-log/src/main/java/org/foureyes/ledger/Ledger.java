@@ -566,8 +566,9 @@ public final class Ledger {
             }
             jtis.add(st.jti());
         };
+        List<Long> others = isPolicy && state == ChangeState.APPROVED ? supersedable(-1, null) : List.of();
         LongFunction<List<Step>> owedAfter = isPolicy && state == ChangeState.APPROVED
-                ? seq -> activation(seq, proposedPolicy) : NOTHING_OWED;
+                ? seq -> activation(seq, proposedPolicy, others) : NOTHING_OWED;
         return new Step(CHANGE_REQUESTED, compact, seq -> {
             ObjectNode f = F.objectNode();
             f.put("change", seq);
@@ -661,9 +662,9 @@ public final class Ledger {
             }
             jtis.add(st.jti());
         };
-        LongFunction<List<Step>> owedAfter = !review && state == ChangeState.APPROVED
-                && r.component().equals(Policy.POLICY_COMPONENT)
-                ? seq -> activation(id, r.proposedPolicy()) : NOTHING_OWED;
+        boolean activates = !review && state == ChangeState.APPROVED && r.component().equals(Policy.POLICY_COMPONENT);
+        List<Long> others = activates ? supersedable(id, null) : List.of();
+        LongFunction<List<Step>> owedAfter = activates ? seq -> activation(id, r.proposedPolicy(), others) : NOTHING_OWED;
         return new Step(CHANGE_DECIDED, compact, seq -> facts, commit, owedAfter,
                 new Result(id, word, ev.explanation()), ev.explanation());
     }
@@ -847,8 +848,9 @@ public final class Ledger {
         };
         String reason = "change " + id + " to " + comp + " was applied, so the base of this change is no longer the"
                 + " current configuration; request it again against the new one";
+        List<Long> others = supersedable(id, comp);
         return new Step(CHANGE_REPORTED, compact, seq -> changeFacts(id, ChangeState.APPLIED.word()), commit,
-                seq -> superseding(id, comp, reason), new Result(id, ChangeState.APPLIED.word(), ev.explanation()),
+                seq -> superseding(others, reason), new Result(id, ChangeState.APPLIED.word(), ev.explanation()),
                 ev.explanation());
     }
 
@@ -966,13 +968,25 @@ public final class Ledger {
 
     // ---------------------------------------------------------------- owed entries
 
-    /** change.superseded for every open change of the component (all components if null) but {@code trigger}. */
-    private List<Step> superseding(long trigger, String component, String reason) {
-        List<Step> out = new ArrayList<>();
+    /**
+     * The open changes of the component (all components if null) but {@code trigger}, in id order:
+     * those an applied change or an activation supersedes. Taken when the trigger is planned, so the
+     * owed entries do not depend on anything applied after it.
+     */
+    private List<Long> supersedable(long trigger, String component) {
+        List<Long> out = new ArrayList<>();
         for (long id : open) {
-            if (id == trigger || (component != null && !changes.get(id).component().equals(component))) {
-                continue;
+            if (id != trigger && (component == null || changes.get(id).component().equals(component))) {
+                out.add(id);
             }
+        }
+        return out;
+    }
+
+    /** A change.superseded step for each change. */
+    private List<Step> superseding(List<Long> ids, String reason) {
+        List<Step> out = new ArrayList<>(ids.size());
+        for (long id : ids) {
             ObjectNode facts = changeFacts(id, ChangeState.SUPERSEDED.word());
             facts.put("reason", reason);
             out.add(closedBy(id, CHANGE_SUPERSEDED, ChangeState.SUPERSEDED, facts, reason));
@@ -981,7 +995,7 @@ public final class Ledger {
     }
 
     /** policy.activated for the approved change, then change.superseded for every other open change. */
-    private List<Step> activation(long changeId, Policy proposed) {
+    private List<Step> activation(long changeId, Policy proposed, List<Long> toSupersede) {
         String hash = PolicyHash.sha256Hex(proposed);
         ObjectNode facts = F.objectNode();
         facts.put("change", changeId);
@@ -1011,7 +1025,7 @@ public final class Ledger {
         List<Step> out = new ArrayList<>();
         out.add(new Step(POLICY_ACTIVATED, null, seq -> facts, commit, NOTHING_OWED,
                 new Result(changeId, ChangeState.APPLIED.word(), explanation), explanation));
-        out.addAll(superseding(changeId, null, "policy change " + changeId + " was activated; request this change"
+        out.addAll(superseding(toSupersede, "policy change " + changeId + " was activated; request this change"
                 + " again under the new policy"));
         return out;
     }
@@ -1045,11 +1059,13 @@ public final class Ledger {
         Step s = (Step) p;
         List<Draft> drafts = new ArrayList<>();
         drafts.add(s.draft());
+        // The owed entries are fixed when the statement is planned; only their facts may depend on the
+        // seq of the statement's entry (a request approved at once is activated as change <its seq>),
+        // which is the seq of an owed draft minus its offset.
         List<Step> probe = s.owed.apply(0);
         for (int i = 0; i < probe.size(); i++) {
             int offset = i + 1;
             int index = i;
-            // The owed entries depend on the seq of the statement's entry, offset entries back.
             drafts.add(new Draft(probe.get(i).type, null, seq -> s.owed.apply(seq - offset).get(index).facts.apply(seq)));
         }
         return new Outcome.Accepted(drafts, s.result);
