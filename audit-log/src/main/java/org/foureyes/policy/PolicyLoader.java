@@ -119,6 +119,25 @@ public final class PolicyLoader {
         }
     }
 
+    /**
+     * Loads a policy from its JSON form ({@link Policy#document()}, as the log carries it in
+     * {@code log.genesis} and {@code policy.activated} entries, or as the {@code config} of a change
+     * request for the component {@code policy}), with exactly the checks of {@link #parse}: the
+     * same validation, guard compilation and analysis, and the same refusals. The resulting
+     * policy's document equals {@code document}, so {@link PolicyHash} gives the hash of the JSON
+     * that was passed in. Errors carry no line number (line 0): JSON in a log has none to show.
+     *
+     * @param sourceName what errors call the document, for example {@code genesis policy}
+     */
+    public static Policy fromJson(JsonNode document, String sourceName) throws PolicyException {
+        Loaded loaded = new Reader(document, sourceName).read();
+        PolicyAnalysis analysis = PolicyAnalysis.analyse(loaded.policy);
+        if (!analysis.ok()) {
+            throw loaded.refusal(analysis);
+        }
+        return loaded.policy;
+    }
+
     /** A policy as read, with the line of each field, before the analysis gate. */
     private static final class Loaded {
         final Policy policy;
@@ -150,6 +169,9 @@ public final class PolicyLoader {
     }
 
     static int lineOf(Map<String, Integer> lines, String pointer) {
+        if (lines.isEmpty()) {
+            return 0; // read from JSON, not from a file: no lines
+        }
         String p = pointer;
         while (true) {
             Integer line = lines.get(p);
@@ -231,9 +253,19 @@ public final class PolicyLoader {
         /** The container being read, for errors the YAML parser reports (duplicate keys). */
         private String container = "";
 
+        /** The document, when reading JSON rather than YAML. */
+        private final JsonNode given;
+
         Reader(String yaml, String file) {
             this.yaml = yaml;
             this.file = file;
+            this.given = null;
+        }
+
+        Reader(JsonNode document, String file) {
+            this.yaml = null;
+            this.file = file;
+            this.given = java.util.Objects.requireNonNull(document, "document").deepCopy();
         }
 
         PolicyException err(N at, String detail) {
@@ -350,7 +382,7 @@ public final class PolicyLoader {
         // ---------------------------------------------------------------- pass 2: tree to model
 
         Loaded read() throws PolicyException {
-            JsonNode doc = tree();
+            JsonNode doc = given != null ? given : tree();
             N root = new N(doc, "", "");
             if (!doc.isObject()) {
                 throw err(root, "a policy is a map with the keys policy, components, roles, principals, approvals, separation and timing");
