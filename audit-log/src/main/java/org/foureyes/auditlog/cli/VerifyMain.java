@@ -38,12 +38,28 @@ public final class VerifyMain {
 
     static final String USAGE_TEXT = String.join("\n",
             "usage: foureyes-verify log --key <verifier key | @file> [--since <checkpoint file>]",
+            "                           [--chain-only] [--pin-policy <sha256 hex>] [--allow-overdue-reviews]",
             "                           [--progress] [--json] [--debug] <export dir>",
+            "       foureyes-verify receipt --key <verifier key | @file> [--json] <receipt.json>",
+            "       foureyes-verify witness --config <witness.yml>",
             "",
             "Verifies a foureyes audit log export offline: the checkpoint's signature by the pinned",
             "log key, every entry's format, seq, prev link and time, and that the entries' RFC 6962",
             "root is the checkpoint's. With --since, also that the export extends a checkpoint you",
-            "saved earlier (same key).",
+            "saved earlier (same key). Unless --chain-only is given, it also replays every entry",
+            "against the policy in force at it (statement signatures, approvals, state transitions,",
+            "policy activations, jti reuse, expiry), flags emergency changes not reviewed in time,",
+            "and prints the history of every component (docs/verifier.md).",
+            "",
+            "  --chain-only   only the structural checks above (fast; no policy replay, no report)",
+            "  --pin-policy H the genesis policy's sha256 (hex) must be H",
+            "  --allow-overdue-reviews",
+            "                 report emergency changes not reviewed within review_within, but do not",
+            "                 fail (exit 0) because of them",
+            "",
+            "receipt checks one receipt (JSON: seq, entry, checkpoint, proof) offline: the checkpoint's",
+            "signature, the entry's seq, and its inclusion proof against the checkpoint's root.",
+            "witness runs a C2SP tlog-witness (docs/witness.md).",
             "",
             "  --key K        the log's verifier key (name+keyid+base64), or @FILE to read it from a",
             "                 file. Pin it yourself: the export's log.key is never trusted.",
@@ -80,6 +96,10 @@ public final class VerifyMain {
             switch (args[0]) {
                 case "log":
                     return log(args, out, err);
+                case "receipt":
+                    return ReceiptCommand.run(args, out, err);
+                case "witness":
+                    return org.foureyes.witness.WitnessMain.run(args, out, err);
                 case "help":
                 case "-h":
                 case "--help":
@@ -87,7 +107,7 @@ public final class VerifyMain {
                     return OK;
                 default:
                     err.println("foureyes-verify: unknown subcommand \"" + printable(args[0])
-                            + "\" (known: log); run foureyes-verify --help");
+                            + "\" (known: log, receipt, witness); run foureyes-verify --help");
                     return USAGE;
             }
         } catch (UsageException e) {
@@ -103,7 +123,7 @@ public final class VerifyMain {
         }
     }
 
-    private static final class UsageException extends Exception {
+    static final class UsageException extends Exception {
         private static final long serialVersionUID = 1L;
 
         UsageException(String message) {
@@ -117,6 +137,9 @@ public final class VerifyMain {
         boolean progress = false;
         boolean json = false;
         boolean debug = false;
+        boolean chainOnly = false;
+        boolean allowOverdue = false;
+        String pinPolicy = null;
         List<String> positional = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
@@ -135,6 +158,15 @@ public final class VerifyMain {
                     break;
                 case "--debug":
                     debug = true;
+                    break;
+                case "--chain-only":
+                    chainOnly = true;
+                    break;
+                case "--allow-overdue-reviews":
+                    allowOverdue = true;
+                    break;
+                case "--pin-policy":
+                    pinPolicy = value(args, ++i, a);
                     break;
                 case "-h":
                 case "--help":
@@ -160,6 +192,16 @@ public final class VerifyMain {
         }
         Path dir = path(positional.get(0), "export directory");
         VerifierKey key = parseKey(keyArg);
+        if (!chainOnly) {
+            if (pinPolicy != null && !pinPolicy.matches("[0-9a-fA-F]{64}")) {
+                throw new UsageException("log: --pin-policy needs the policy's SHA-256 as 64 hex digits");
+            }
+            return FullLog.run(key, dir, since, pinPolicy, allowOverdue, progress, json, debug, out, err);
+        }
+        if (pinPolicy != null || allowOverdue) {
+            throw new UsageException("log: --pin-policy and --allow-overdue-reviews need full verification,"
+                    + " not --chain-only");
+        }
 
         LogVerifier.Builder b = LogVerifier.builder(key);
         try {
@@ -217,7 +259,7 @@ public final class VerifyMain {
                 + " hashes) verifies";
     }
 
-    private static int inputError(String message, boolean json, PrintStream out, PrintStream err) {
+    static int inputError(String message, boolean json, PrintStream out, PrintStream err) {
         if (json) {
             ObjectNode o = MAPPER.createObjectNode();
             o.put("verified", false);
@@ -267,14 +309,14 @@ public final class VerifyMain {
         return o.toString();
     }
 
-    private static String value(String[] args, int i, String option) throws UsageException {
+    static String value(String[] args, int i, String option) throws UsageException {
         if (i >= args.length) {
             throw new UsageException("log: " + option + " needs a value");
         }
         return args[i];
     }
 
-    private static Path path(String s, String what) throws UsageException {
+    static Path path(String s, String what) throws UsageException {
         try {
             return Path.of(s);
         } catch (InvalidPathException e) {
@@ -282,7 +324,7 @@ public final class VerifyMain {
         }
     }
 
-    private static VerifierKey parseKey(String arg) throws UsageException {
+    static VerifierKey parseKey(String arg) throws UsageException {
         String text = arg;
         if (arg.startsWith("@")) {
             Path file = path(arg.substring(1), "--key");
@@ -310,7 +352,7 @@ public final class VerifyMain {
         }
     }
 
-    private static String printable(String s) {
+    static String printable(String s) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length() && i < 80; i++) {
             char c = s.charAt(i);
@@ -341,7 +383,7 @@ public final class VerifyMain {
     }
 
     /** Progress on stderr: one rewritten line on a terminal, one line per report otherwise. */
-    private static final class StderrProgress implements ProgressListener {
+    static final class StderrProgress implements ProgressListener {
         private final PrintStream err;
         private final boolean lines;
         private boolean partial;

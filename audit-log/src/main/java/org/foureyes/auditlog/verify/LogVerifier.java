@@ -71,12 +71,30 @@ public final class LogVerifier {
     private final String savedCheckpoint;
     private final ProgressListener progress;
     private final long progressIntervalNanos;
+    private final EntryListener listener;
 
     private LogVerifier(Builder b) {
         this.key = b.key;
         this.savedCheckpoint = b.since;
         this.progress = b.progress;
         this.progressIntervalNanos = b.interval.toNanos();
+        this.listener = b.listener;
+    }
+
+    /**
+     * Receives every entry that passed the structural checks (format, seq, prev link, time,
+     * genesis rules), in log order, from the verifying thread, while the export is streamed: a
+     * further check runs in the same single pass (see {@link FullVerifier}).
+     */
+    @FunctionalInterface
+    public interface EntryListener {
+        /**
+         * Checks one entry; {@code buf[off, off + len)} holds its exact bytes, valid only during
+         * the call.
+         *
+         * @return null to go on, or the failure that ends verification
+         */
+        VerificationFailure entry(long seq, byte[] buf, int off, int len);
     }
 
     /** A verifier that trusts only {@code pinnedLogKey}. */
@@ -90,6 +108,7 @@ public final class LogVerifier {
         private String since;
         private ProgressListener progress;
         private Duration interval = Duration.ofSeconds(2);
+        private EntryListener listener;
 
         private Builder(VerifierKey key) {
             this.key = Objects.requireNonNull(key, "pinnedLogKey");
@@ -105,6 +124,12 @@ public final class LogVerifier {
         public Builder progress(ProgressListener listener, Duration every) {
             this.progress = listener;
             this.interval = Objects.requireNonNull(every, "every");
+            return this;
+        }
+
+        /** Passes every structurally valid entry to {@code entries} too (one pass over the export). */
+        public Builder entries(EntryListener entries) {
+            this.listener = entries;
             return this;
         }
 
@@ -391,6 +416,12 @@ public final class LogVerifier {
                     return failed(VerificationFailure.of(Kind.MALFORMED_ENTRY, k, "a line ending in \\n",
                             "no final newline", "entry " + k + ": the last line of " + ExportFormat.ENTRIES_FILE
                                     + " is not terminated by \\n"));
+                }
+                if (listener != null) {
+                    VerificationFailure lf = listener.entry(k, b, off, len);
+                    if (lf != null) {
+                        return failed(lf);
+                    }
                 }
                 // Accepted: commit the previous entry's leaf, hash this one.
                 if (k > 0) {

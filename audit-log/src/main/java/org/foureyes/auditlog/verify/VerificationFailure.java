@@ -57,6 +57,19 @@ public record VerificationFailure(Kind kind, OptionalLong seq, String expected, 
         /** Every link holds but the root differs from the checkpoint's; {@code seq} is the last entry, N-1. */
         ROOT_MISMATCH,
         /** The saved (--since) checkpoint is not a prefix of this log: larger, or another history. */
-        INCONSISTENT_WITH_SAVED_CHECKPOINT
+        INCONSISTENT_WITH_SAVED_CHECKPOINT,
+        /**
+         * Full verification: replaying entry {@code seq} against the policy in force fails (its
+         * statement's signature, the policy decision, the derived state, a replayed jti, expiry,
+         * an owed entry): the ledger's message names what it derives and what the entry says.
+         */
+        REPLAY,
+        /** Full verification: the genesis policy's hash is not the pinned one ({@code seq} 0). */
+        POLICY_PIN,
+        /**
+         * Full verification: an emergency change was not reviewed within its {@code review_within}
+         * ({@code seq} is the change id); only when overdue reviews are not allowed.
+         */
+        REVIEW_OVERDUE
     }
 }

@@ -49,7 +49,7 @@ class VerifyJarIT {
 
     @Test
     void jar_goodExport_exits0() throws Exception {
-        Result r = java("log", "--key", "@" + fx.keyFile(), "--since", fx.olderCheckpoint().toString(),
+        Result r = java("log", "--chain-only", "--key", "@" + fx.keyFile(), "--since", fx.olderCheckpoint().toString(),
                 fx.good().toString());
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.out()).startsWith("verified 1000 entries; root " + fx.rootB64());
@@ -58,14 +58,14 @@ class VerifyJarIT {
 
     @Test
     void jar_tamperedExport_exits1() throws Exception {
-        Result r = java("log", "--key", fx.keyText(), fx.tampered().toString());
+        Result r = java("log", "--chain-only", "--key", fx.keyText(), fx.tampered().toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(1);
         assertThat(r.err()).contains("entry 517");
     }
 
     @Test
     void jar_badInput_exits2WithoutStackTrace() throws Exception {
-        Result r = java("log", "--key", "garbage", fx.good().toString());
+        Result r = java("log", "--chain-only", "--key", "garbage", fx.good().toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).contains("not a verifier key").doesNotContain("Exception").doesNotContain("\tat ");
         Result none = java();

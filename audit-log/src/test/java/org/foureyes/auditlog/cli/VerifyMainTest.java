@@ -50,7 +50,7 @@ class VerifyMainTest {
 
     @Test
     void run_validExport_exits0AndPrintsSummary() {
-        Run r = run("log", "--key", fx.keyText(), fx.good().toString());
+        Run r = run("log", "--chain-only", "--key", fx.keyText(), fx.good().toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(0);
         assertThat(r.out().strip()).isEqualTo("verified 1000 entries; root " + fx.rootB64()
                 + " matches checkpoint " + fx.origin() + " size 1000 signed by " + fx.keyName());
@@ -59,13 +59,13 @@ class VerifyMainTest {
 
     @Test
     void run_keyFromFile_exits0() {
-        Run r = run("log", "--key", "@" + fx.keyFile(), fx.good().toString());
+        Run r = run("log", "--chain-only", "--key", "@" + fx.keyFile(), fx.good().toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(0);
     }
 
     @Test
     void run_jsonOnSuccess_printsJsonObject() throws IOException {
-        Run r = run("log", "--json", "--key", fx.keyText(), "--since", fx.olderCheckpoint().toString(),
+        Run r = run("log", "--chain-only", "--json", "--key", fx.keyText(), "--since", fx.olderCheckpoint().toString(),
                 fx.good().toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(0);
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -78,14 +78,14 @@ class VerifyMainTest {
 
     @Test
     void run_sinceConsistent_exits0AndSaysSo() {
-        Run r = run("log", "--key", fx.keyText(), "--since", fx.olderCheckpoint().toString(), fx.good().toString());
+        Run r = run("log", "--chain-only", "--key", fx.keyText(), "--since", fx.olderCheckpoint().toString(), fx.good().toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(0);
         assertThat(r.out()).contains("consistent with the saved checkpoint of size 600");
     }
 
     @Test
     void run_sinceFromOtherHistory_exits1() {
-        Run r = run("log", "--key", fx.keyText(), "--since", fx.forkCheckpoint().toString(), fx.good().toString());
+        Run r = run("log", "--chain-only", "--key", fx.keyText(), "--since", fx.forkCheckpoint().toString(), fx.good().toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(1);
         assertThat(r.err()).contains("FAILED").contains("fork");
         assertNoTrace(r);
@@ -93,7 +93,7 @@ class VerifyMainTest {
 
     @Test
     void run_tamperedExport_exits1WithEvidence() {
-        Run r = run("log", "--key", fx.keyText(), fx.tampered().toString());
+        Run r = run("log", "--chain-only", "--key", fx.keyText(), fx.tampered().toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(1);
         assertThat(r.err()).startsWith("foureyes-verify: FAILED: entry 517: ");
         assertThat(r.out()).isEmpty();
@@ -102,7 +102,7 @@ class VerifyMainTest {
 
     @Test
     void run_tamperedExportWithJson_printsFailureJson() throws IOException {
-        Run r = run("log", "--json", "--key", fx.keyText(), fx.tampered().toString());
+        Run r = run("log", "--chain-only", "--json", "--key", fx.keyText(), fx.tampered().toString());
         assertThat(r.code()).isEqualTo(1);
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.get("verified").asBoolean()).isFalse();
@@ -120,7 +120,7 @@ class VerifyMainTest {
     @Test
     void run_help_exits0() {
         assertThat(run("--help").code()).isZero();
-        assertThat(run("log", "--help").out()).contains("--since");
+        assertThat(run("log", "--chain-only", "--help").out()).contains("--since");
     }
 
     @Test
@@ -130,79 +130,79 @@ class VerifyMainTest {
 
     @Test
     void run_unknownOption_exits2() {
-        assertInputError(run("log", "--key", fx.keyText(), "--bogus", fx.good().toString()), "unknown option --bogus");
+        assertInputError(run("log", "--chain-only", "--key", fx.keyText(), "--bogus", fx.good().toString()), "unknown option --bogus");
     }
 
     @Test
     void run_missingKey_exits2() {
-        assertInputError(run("log", fx.good().toString()), "--key is required");
+        assertInputError(run("log", "--chain-only", fx.good().toString()), "--key is required");
     }
 
     @Test
     void run_keyWithoutValue_exits2() {
-        assertInputError(run("log", "--key"), "--key needs a value");
+        assertInputError(run("log", "--chain-only", "--key"), "--key needs a value");
     }
 
     @Test
     void run_unparsableKey_exits2() {
-        assertInputError(run("log", "--key", "not-a-key", fx.good().toString()), "--key: not a verifier key");
+        assertInputError(run("log", "--chain-only", "--key", "not-a-key", fx.good().toString()), "--key: not a verifier key");
     }
 
     @Test
     void run_missingKeyFile_exits2() {
-        assertInputError(run("log", "--key", "@" + tmp.resolve("nokey"), fx.good().toString()), "does not exist");
+        assertInputError(run("log", "--chain-only", "--key", "@" + tmp.resolve("nokey"), fx.good().toString()), "does not exist");
     }
 
     @Test
     void run_privateKeyGiven_exits2() {
-        assertInputError(run("log", "--key", "PRIVATE+KEY+x+00000000+AAAA", fx.good().toString()), "private key");
+        assertInputError(run("log", "--chain-only", "--key", "PRIVATE+KEY+x+00000000+AAAA", fx.good().toString()), "private key");
     }
 
     @Test
     void run_noExportDir_exits2() {
-        assertInputError(run("log", "--key", fx.keyText()), "expected exactly one export directory");
+        assertInputError(run("log", "--chain-only", "--key", fx.keyText()), "expected exactly one export directory");
     }
 
     @Test
     void run_missingDir_exits2() {
-        assertInputError(run("log", "--key", fx.keyText(), tmp.resolve("missing").toString()), "does not exist");
+        assertInputError(run("log", "--chain-only", "--key", fx.keyText(), tmp.resolve("missing").toString()), "does not exist");
     }
 
     @Test
     void run_fileInsteadOfDir_exits2() {
-        assertInputError(run("log", "--key", fx.keyText(), fx.keyFile().toString()), "is not a directory");
+        assertInputError(run("log", "--chain-only", "--key", fx.keyText(), fx.keyFile().toString()), "is not a directory");
     }
 
     @Test
     void run_missingEntriesFile_exits2() throws IOException {
         Path d = fx.copyOfGood("no-entries");
         Files.delete(d.resolve("entries.ndjson"));
-        assertInputError(run("log", "--key", fx.keyText(), d.toString()), "entries.ndjson");
+        assertInputError(run("log", "--chain-only", "--key", fx.keyText(), d.toString()), "entries.ndjson");
     }
 
     @Test
     void run_missingCheckpoint_exits2() throws IOException {
         Path d = fx.copyOfGood("no-checkpoint");
         Files.delete(d.resolve("checkpoint"));
-        assertInputError(run("log", "--key", fx.keyText(), d.toString()), "checkpoint");
+        assertInputError(run("log", "--chain-only", "--key", fx.keyText(), d.toString()), "checkpoint");
     }
 
     @Test
     void run_garbageLines_exits2() throws IOException {
         Path d = fx.copyOfGood("garbage");
         Files.writeString(d.resolve("entries.ndjson"), "hello\nworld\n\u0000\u0001binary\n");
-        assertInputError(run("log", "--key", fx.keyText(), d.toString()), "not a log export");
+        assertInputError(run("log", "--chain-only", "--key", fx.keyText(), d.toString()), "not a log export");
     }
 
     @Test
     void run_missingSinceFile_exits2() {
-        assertInputError(run("log", "--key", fx.keyText(), "--since", tmp.resolve("nope").toString(),
+        assertInputError(run("log", "--chain-only", "--key", fx.keyText(), "--since", tmp.resolve("nope").toString(),
                 fx.good().toString()), "saved checkpoint");
     }
 
     @Test
     void run_wrongKey_exits1NamingKeys() {
-        Run r = run("log", "--key", fx.otherKeyText(), fx.good().toString());
+        Run r = run("log", "--chain-only", "--key", fx.otherKeyText(), fx.good().toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("checkpoint does not verify with the pinned key");
         assertNoTrace(r);
@@ -210,12 +210,12 @@ class VerifyMainTest {
 
     @Test
     void run_debugFlag_isAccepted() {
-        assertThat(run("log", "--debug", "--key", fx.keyText(), fx.good().toString()).code()).isZero();
+        assertThat(run("log", "--chain-only", "--debug", "--key", fx.keyText(), fx.good().toString()).code()).isZero();
     }
 
     @Test
     void run_progressFlag_printsProgressOnStderr() {
-        Run r = run("log", "--progress", "--key", fx.keyText(), fx.good().toString());
+        Run r = run("log", "--chain-only", "--progress", "--key", fx.keyText(), fx.good().toString());
         assertThat(r.code()).isZero();
         assertThat(r.err()).contains("progress: 1,000 entries").contains("(done)");
     }
