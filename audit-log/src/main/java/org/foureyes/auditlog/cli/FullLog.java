@@ -59,10 +59,10 @@ final class FullLog {
         if (json) {
             out.println(toJson(r));
         } else if (r.report().isPresent()) {
-            if (r.result() instanceof VerificationResult.Verified v) {
+            r.structure().ifPresent(v -> {
                 out.println(VerifyMain.summary(v));
                 v.since().ifPresent(c -> out.println(VerifyMain.sinceSummary(v, c)));
-            }
+            });
             out.print(text(r.report().get(), pinPolicy));
         }
         if (r.result() instanceof VerificationResult.Failed f) {
@@ -152,6 +152,11 @@ final class FullLog {
             o = (ObjectNode) read(VerifyMain.toJson(v));
         } else {
             o = (ObjectNode) read(VerifyMain.toJson((VerificationResult.Failed) r.result()));
+            r.structure().ifPresent(v -> {
+                ObjectNode chain = (ObjectNode) read(VerifyMain.toJson(v));
+                chain.remove("verified");
+                o.set("structure", chain);
+            });
         }
         o.put("mode", "full");
         r.report().ifPresent(rep -> o.set("report", report(rep)));

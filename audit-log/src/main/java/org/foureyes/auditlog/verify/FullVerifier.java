@@ -114,11 +114,15 @@ public final class FullVerifier {
      *     {@link Kind#REVIEW_OVERDUE} for the first overdue review)
      * @param report present when every entry replayed (so also with {@link Kind#REVIEW_OVERDUE}),
      *     empty after any other failure
+     * @param structure the structural verification (chain, tree, checkpoint) when it passed, also
+     *     with {@link Kind#REVIEW_OVERDUE}
      */
-    public record Result(VerificationResult result, Optional<AuditReport> report) {
+    public record Result(VerificationResult result, Optional<AuditReport> report,
+            Optional<VerificationResult.Verified> structure) {
         public Result {
             Objects.requireNonNull(result, "result");
             Objects.requireNonNull(report, "report");
+            Objects.requireNonNull(structure, "structure");
         }
 
         public boolean verified() {
@@ -153,8 +157,9 @@ public final class FullVerifier {
 
     private Result finish(VerificationResult r, Replay replay) {
         if (!r.verified()) {
-            return new Result(r, Optional.empty());
+            return new Result(r, Optional.empty(), Optional.empty());
         }
+        Optional<VerificationResult.Verified> structure = Optional.of((VerificationResult.Verified) r);
         AuditReport report = AuditReport.of(replay.ledger);
         if (!allowOverdueReviews && !report.overdueReviews().isEmpty()) {
             AuditReport.OverdueReview o = report.overdueReviews().get(0);
@@ -165,9 +170,9 @@ public final class FullVerifier {
             VerificationFailure f = VerificationFailure.of(Kind.REVIEW_OVERDUE, o.change(), expected, computed,
                     "emergency review overdue: " + o.message()
                             + (more > 0 ? " (and " + more + " more overdue review" + (more > 1 ? "s" : "") + ")" : ""));
-            return new Result(new VerificationResult.Failed(f, r.entriesChecked()), Optional.of(report));
+            return new Result(new VerificationResult.Failed(f, r.entriesChecked()), Optional.of(report), structure);
         }
-        return new Result(r, Optional.of(report));
+        return new Result(r, Optional.of(report), structure);
     }
 
     /** The ledger fed from the structural pass. */
