@@ -145,11 +145,20 @@ public final class LogVerifier {
         }
         Path cpFile = dir.resolve(ExportFormat.CHECKPOINT_FILE);
         Path entriesFile = dir.resolve(ExportFormat.ENTRIES_FILE);
-        String note = readCheckpointFile(cpFile, "export checkpoint");
+        byte[] noteBytes = readCheckpointBytes(cpFile, "export checkpoint");
         if (!Files.isRegularFile(entriesFile)) {
             throw new ExportInputException(Files.exists(entriesFile)
                     ? entriesFile + " is not a regular file"
                     : "export has no " + ExportFormat.ENTRIES_FILE + ": " + entriesFile + " does not exist");
+        }
+        String note;
+        try {
+            note = decodeUtf8(noteBytes);
+        } catch (CharacterCodingException e) {
+            // The file is there but damaged: evidence against the export, not an input error.
+            return new VerificationResult.Failed(VerificationFailure.global(Kind.CHECKPOINT_SIGNATURE,
+                    "a UTF-8 checkpoint note", "invalid UTF-8", "checkpoint " + cpFile
+                            + " is not valid UTF-8, so it is not a checkpoint signed by " + keyName(key)), 0);
         }
         try (InputStream in = Files.newInputStream(entriesFile)) {
             return verify(in, note);
@@ -167,6 +176,22 @@ public final class LogVerifier {
      * for {@link #verify(Path)} and for callers loading a saved checkpoint.
      */
     public static String readCheckpointFile(Path file, String what) throws ExportInputException {
+        byte[] bytes = readCheckpointBytes(file, what);
+        try {
+            return decodeUtf8(bytes);
+        } catch (CharacterCodingException e) {
+            throw new ExportInputException(what + " " + file + " is not UTF-8 text: not a checkpoint", e);
+        }
+    }
+
+    private static String decodeUtf8(byte[] bytes) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes)).toString();
+    }
+
+    private static byte[] readCheckpointBytes(Path file, String what) throws ExportInputException {
         byte[] bytes;
         try {
             if (Files.isDirectory(file)) {
@@ -189,14 +214,7 @@ public final class LogVerifier {
         if (bytes.length == 0) {
             throw new ExportInputException(what + " " + file + " is empty");
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new ExportInputException(what + " " + file + " is not UTF-8 text: not a checkpoint", e);
-        }
+        return bytes;
     }
 
     /**
@@ -240,6 +258,11 @@ public final class LogVerifier {
         } finally {
             run.tree.close();
         }
+    }
+
+    /** Whether this verifier hashes the tree's interior nodes on a helper thread. */
+    public boolean parallel() {
+        return parallel;
     }
 
     static String keyName(VerifierKey k) {

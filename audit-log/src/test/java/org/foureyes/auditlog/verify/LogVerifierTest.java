@@ -435,6 +435,20 @@ class LogVerifierTest {
     }
 
     @Test
+    void verify_checkpointFileWithEveryByteChanged_neverPasses(@TempDir Path tmp) throws IOException {
+        Path dir = log.export(tmp.resolve("x"));
+        byte[] cp = Files.readAllBytes(dir.resolve(ExportFormat.CHECKPOINT_FILE));
+        Random rnd = new Random(5);
+        for (int pos = 0; pos < cp.length; pos++) {
+            byte[] t = cp.clone();
+            t[pos] = (byte) (t[pos] ^ (1 + rnd.nextInt(255)));
+            Files.write(dir.resolve(ExportFormat.CHECKPOINT_FILE), t);
+            VerificationFailure f = failure(verifier.verify(dir));
+            assertThat(f.kind()).as("byte %d", pos).isEqualTo(Kind.CHECKPOINT_SIGNATURE);
+        }
+    }
+
+    @Test
     void verify_progressListener_calledAtEnd() throws IOException {
         long[] last = new long[2];
         LogVerifier v = LogVerifier.builder(log.key.verifierKey())
