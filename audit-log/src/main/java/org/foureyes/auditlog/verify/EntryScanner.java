@@ -1,5 +1,8 @@
 package org.foureyes.auditlog.verify;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.foureyes.auditlog.EntryType;
 
@@ -52,6 +55,10 @@ final class EntryScanner {
     private static final EntryType[] TYPES = EntryType.values();
     private static final byte[][] TYPE_NAMES = new byte[TYPES.length][];
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
     /** Bytes that may stand for themselves in a JSON string: 0x20-0x7F except '"' and '\\'. */
     private static final boolean[] PLAIN = new boolean[256];
     private static final byte[] B64_VALUE = new byte[256];
@@ -73,6 +80,13 @@ final class EntryScanner {
     // Results of the last successful scan (offsets into the scanned array).
     private long seq;
     private int timeOff;
+    private long timeKey;
+    // The first 16 bytes (yyyy-MM-ddTHH:mm) of the last fully validated time, and its key
+    // without seconds and millis: consecutive entries mostly share them.
+    private boolean haveMinute;
+    private long minute0;
+    private long minute1;
+    private long minuteKey;
     private int prevOff;
     private EntryType type;
 
@@ -170,8 +184,27 @@ final class EntryScanner {
             return failAt(i, "expected ,\"time\":\" after seq");
         }
         i += P_TIME.length;
-        if (end - i < TIME_LENGTH + 1 || b[i + TIME_LENGTH] != '"' || !validTime(b, i)) {
+        if (end - i < TIME_LENGTH + 1 || b[i + TIME_LENGTH] != '"') {
             return failAt(i, "time is not yyyy-MM-ddTHH:mm:ss.SSSZ (UTC, milliseconds, a real date)");
+        }
+        if (haveMinute && (long) LONGS.get(b, i) == minute0 && (long) LONGS.get(b, i + 8) == minute1
+                && b[i + 16] == ':') {
+            // Same date, hour and minute as the last valid time: only seconds and millis are new.
+            int second = digits(b, i + 17, 2);
+            int milli = digits(b, i + 20, 3);
+            if (b[i + 19] != '.' || b[i + 23] != 'Z' || second < 0 || second > 59 || milli < 0) {
+                return failAt(i, "time is not yyyy-MM-ddTHH:mm:ss.SSSZ (UTC, milliseconds, a real date)");
+            }
+            timeKey = minuteKey + second * 1000L + milli;
+        } else {
+            if (!validTime(b, i)) {
+                return failAt(i, "time is not yyyy-MM-ddTHH:mm:ss.SSSZ (UTC, milliseconds, a real date)");
+            }
+            timeKey = packedTime(b, i);
+            minute0 = (long) LONGS.get(b, i);
+            minute1 = (long) LONGS.get(b, i + 8);
+            minuteKey = timeKey - timeKey % 100_000;
+            haveMinute = true;
         }
         timeOff = i;
         i += TIME_LENGTH + 1;
@@ -194,8 +227,12 @@ final class EntryScanner {
         }
         type = null;
         if (i < end && b[i] == '"') {
+            int len = i - t;
             for (int k = 0; k < TYPES.length; k++) {
-                if (equalsAt(b, t, i - t, TYPE_NAMES[k])) {
+                byte[] name = TYPE_NAMES[k];
+                // Cheap filters first: length and the last letter tell the types apart.
+                if (name.length == len && name[len - 1] == b[i - 1] && name[len - 3] == b[i - 3]
+                        && equalsAt(b, t, len, name)) {
                     type = TYPES[k];
                     break;
                 }
@@ -399,6 +436,19 @@ final class EntryScanner {
         int s = i;
         i++;
         while (true) {
+            // Eight bytes at a time while none is '"', '\\', a control character or non-ASCII
+            // (exact tests for "some byte is", so a word with such a byte always drops to the
+            // byte loop below, which decides).
+            while (end - i >= 8) {
+                long x = (long) LONGS.get(b, i);
+                long q = x ^ (ONES * '"');
+                long bs = x ^ (ONES * '\\');
+                long special = ((q - ONES) & ~q) | ((bs - ONES) & ~bs) | ((x - ONES * 0x20) & ~x) | x;
+                if ((special & HIGHS) != 0) {
+                    break;
+                }
+                i += 8;
+            }
             while (i < end && PLAIN[b[i] & 0xff]) {
                 i++;
             }
@@ -500,6 +550,18 @@ final class EntryScanner {
         return -1;
     }
 
+    /** The digits of a valid time as one decimal number yyyyMMddHHmmssSSS: orders like the time. */
+    private static long packedTime(byte[] b, int i) {
+        long v = 0;
+        for (int k = 0; k < 23; k++) {
+            int d = b[i + k] - '0';
+            if (d >= 0 && d <= 9) {
+                v = v * 10 + d;
+            }
+        }
+        return v;
+    }
+
     /** {@code yyyy-MM-ddTHH:mm:ss.SSSZ} with a valid proleptic Gregorian date, years 0000-9999. */
     static boolean validTime(byte[] b, int i) {
         if (b[i + 4] != '-' || b[i + 7] != '-' || b[i + 10] != 'T' || b[i + 13] != ':'
@@ -584,12 +646,33 @@ final class EntryScanner {
         out[o] = '=';
     }
 
+    // Short literals: compared a word at a time (or byte by byte near the end of the line).
     private static boolean startsWith(byte[] b, int i, int end, byte[] p) {
-        return end - i >= p.length && equalsAt(b, i, p.length, p);
+        if (end - i < p.length) {
+            return false;
+        }
+        if (p.length >= 8 && p.length <= 16 && end - i >= 16) {
+            return (long) LONGS.get(b, i) == (long) LONGS.get(p, 0)
+                    && (long) LONGS.get(b, i + p.length - 8) == (long) LONGS.get(p, p.length - 8);
+        }
+        for (int k = 0; k < p.length; k++) {
+            if (b[i + k] != p[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean equalsAt(byte[] b, int i, int len, byte[] p) {
-        return len == p.length && java.util.Arrays.equals(b, i, i + len, p, 0, len);
+        if (len != p.length) {
+            return false;
+        }
+        for (int k = 0; k < len; k++) {
+            if (b[i + k] != p[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] ascii(String s) {
@@ -602,6 +685,11 @@ final class EntryScanner {
 
     int timeOff() {
         return timeOff;
+    }
+
+    /** The time as a number that orders like the time (valid after a successful scan). */
+    long timeKey() {
+        return timeKey;
     }
 
     int prevOff() {

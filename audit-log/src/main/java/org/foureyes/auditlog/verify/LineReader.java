@@ -92,8 +92,23 @@ final class LineReader {
         lineStart = consumed + off;
     }
 
-    private static int indexOfNewline(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles
+            .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long NEWLINES = ONES * '\n';
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /** First '\n' in {@code b[from, to)}, or -1; eight bytes at a time (exact zero-byte test). */
+    static int indexOfNewline(byte[] b, int from, int to) {
+        int i = from;
+        while (to - i >= 8) {
+            long x = (long) LONGS.get(b, i) ^ NEWLINES;
+            if (((x - ONES) & ~x & HIGHS) != 0) {
+                break;
+            }
+            i += 8;
+        }
+        for (; i < to; i++) {
             if (b[i] == '\n') {
                 return i;
             }

@@ -24,6 +24,8 @@ import org.foureyes.auditlog.verify.VerificationFailure.Kind;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LogVerifierTest {
 
@@ -84,8 +86,10 @@ class LogVerifierTest {
         assertThat(r.verified()).as(r.toString()).isTrue();
     }
 
-    @Test
-    void verify_singleByteChangedAtSampledPositions_namesTheChangedEntry() throws IOException {
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void verify_singleByteChangedAtSampledPositions_namesTheChangedEntry(boolean parallel) throws IOException {
+        LogVerifier v = LogVerifier.builder(log.key.verifierKey()).parallel(parallel).build();
         // Line start offsets, to know which entry each position belongs to (a newline belongs to
         // the entry it terminates).
         long[] lineStart = new long[N + 1];
@@ -127,7 +131,7 @@ class LogVerifierTest {
             t[pos] = replacement;
             int seq = Arrays.binarySearch(lineStart, pos);
             seq = seq >= 0 ? seq : -seq - 2;
-            VerificationResult r = verify(t, checkpoint);
+            VerificationResult r = verify(v, t, checkpoint);
             if (r.verified()) {
                 wrong.add("byte " + pos + " (entry " + seq + ") changed but the log verified");
                 continue;
@@ -140,6 +144,24 @@ class LogVerifierTest {
         }
         assertThat(positions.size()).isGreaterThanOrEqualTo(200);
         assertThat(wrong).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void verify_logSpanningSeveralTreeBatches_verifiesAndLocatesChanges(boolean parallel) throws IOException {
+        int n = 3 * TreeAppender.BATCH + 17;
+        TestLog big = TestLog.generate(n, 9);
+        byte[] all = big.ndjson();
+        LogVerifier v = LogVerifier.builder(big.key.verifierKey()).parallel(parallel)
+                .since(big.checkpoint(TreeAppender.BATCH + 5)).build();
+        assertThat(verify(v, all, big.checkpoint()).verified()).isTrue();
+        // The second-to-last entry: attributed with the root of a tree fed across batches.
+        List<byte[]> lines = big.entries();
+        lines.set(n - 2, new String(lines.get(n - 2), StandardCharsets.UTF_8).replace("\"change\":", "\"change\":7")
+                .getBytes(StandardCharsets.UTF_8));
+        VerificationFailure f = failure(verify(v, join(lines), big.checkpoint()));
+        assertThat(f.kind()).isEqualTo(Kind.PREV_MISMATCH);
+        assertThat(f.seq()).hasValue(n - 2);
     }
 
     @Test
@@ -352,10 +374,12 @@ class LogVerifierTest {
                 .hasMessageContaining("not a log export");
     }
 
-    @Test
-    void verify_sinceConsistentOlderCheckpoint_verifiesWithProof() throws IOException {
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void verify_sinceConsistentOlderCheckpoint_verifiesWithProof(boolean parallel) throws IOException {
         for (int m : new int[] {0, 1, 2, 3, 517, 1024, N - 1, N}) {
-            LogVerifier v = LogVerifier.builder(log.key.verifierKey()).since(log.checkpoint(m)).build();
+            LogVerifier v = LogVerifier.builder(log.key.verifierKey()).since(log.checkpoint(m)).parallel(parallel)
+                    .build();
             VerificationResult r = verify(v, ndjson, checkpoint);
             assertThat(r.verified()).as("since %d: %s", m, r).isTrue();
             VerificationResult.Consistency c = ((VerificationResult.Verified) r).since().orElseThrow();
@@ -408,6 +432,20 @@ class LogVerifierTest {
         Files.delete(dir.resolve(ExportFormat.CHECKPOINT_FILE));
         assertThatThrownBy(() -> verifier.verify(dir)).isInstanceOf(ExportInputException.class)
                 .hasMessageContaining("checkpoint");
+    }
+
+    @Test
+    void verify_checkpointFileWithEveryByteChanged_neverPasses(@TempDir Path tmp) throws IOException {
+        Path dir = log.export(tmp.resolve("x"));
+        byte[] cp = Files.readAllBytes(dir.resolve(ExportFormat.CHECKPOINT_FILE));
+        Random rnd = new Random(5);
+        for (int pos = 0; pos < cp.length; pos++) {
+            byte[] t = cp.clone();
+            t[pos] = (byte) (t[pos] ^ (1 + rnd.nextInt(255)));
+            Files.write(dir.resolve(ExportFormat.CHECKPOINT_FILE), t);
+            VerificationFailure f = failure(verifier.verify(dir));
+            assertThat(f.kind()).as("byte %d", pos).isEqualTo(Kind.CHECKPOINT_SIGNATURE);
+        }
     }
 
     @Test
