@@ -105,11 +105,6 @@ public final class SignerKey {
         return sig;
     }
 
-    /** A copy of the 32-byte seed. Handle with care. */
-    byte[] seed() {
-        return seed.clone();
-    }
-
     /** The secret signer-key text {@code PRIVATE+KEY+<name>+<key id>+<base64(0x01 || seed)>}. */
     public String encode() {
         byte[] raw = new byte[1 + SEED_SIZE];

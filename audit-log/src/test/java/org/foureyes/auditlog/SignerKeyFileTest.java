@@ -1,0 +1,144 @@
+package org.foureyes.auditlog;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SignerKeyFileTest {
+    static SignerKey key;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        key = SignerKey.parse(KeysTest.SKEY);
+    }
+
+    @Test
+    void write_plain_createsMode0600FileWithKeyLine() throws Exception {
+        Path f = dir.resolve("log.key");
+        SignerKeyFile.write(f, key, null);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+        assertThat(Files.readString(f)).isEqualTo(KeysTest.SKEY + "\n");
+        assertThat(SignerKeyFile.read(f, null)).isEqualTo(key);
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(f); // no temporary file left behind
+        }
+    }
+
+    @Test
+    void write_encrypted_roundTripsAndHidesSeed() throws Exception {
+        Path f = dir.resolve("log.key");
+        SignerKeyFile.write(f, key, "correct horse".toCharArray());
+        String content = Files.readString(f);
+        assertThat(content).startsWith("foureyes-encrypted-key/v1\nscrypt 15 8 1 ")
+                .doesNotContain("AYEKFALVFGyNhPJEMzD1QIDr").doesNotContain("PRIVATE");
+        assertThat(content.split("\n")).hasSize(4);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+        assertThat(SignerKeyFile.read(f, "correct horse".toCharArray())).isEqualTo(key);
+    }
+
+    @Test
+    void read_wrongPassphrase_rejectedNamingFile() throws Exception {
+        Path f = dir.resolve("log.key");
+        SignerKeyFile.write(f, key, "correct horse".toCharArray());
+        assertThatThrownBy(() -> SignerKeyFile.read(f, "correct hors".toCharArray()))
+                .isInstanceOf(KeyFileException.class)
+                .hasMessage("wrong passphrase or corrupted key file " + f);
+    }
+
+    @Test
+    void read_tamperedCiphertextOrNonce_rejected() throws Exception {
+        Path f = dir.resolve("log.key");
+        SignerKeyFile.write(f, key, "pw".toCharArray());
+        String[] lines = Files.readString(f).split("\n");
+        byte[] ct = Base64.getDecoder().decode(lines[3]);
+        ct[0] ^= 1;
+        writeOwnerOnly(f, lines[0] + "\n" + lines[1] + "\n" + lines[2] + "\n" + Base64.getEncoder().encodeToString(ct) + "\n");
+        assertThatThrownBy(() -> SignerKeyFile.read(f, "pw".toCharArray()))
+                .isInstanceOf(KeyFileException.class).hasMessageStartingWith("wrong passphrase or corrupted");
+    }
+
+    @Test
+    void read_excessiveScryptParameters_refusedBeforeDerivation() throws Exception {
+        Path f = dir.resolve("log.key");
+        SignerKeyFile.write(f, key, "pw".toCharArray());
+        writeOwnerOnly(f, Files.readString(f).replace("scrypt 15 8 1", "scrypt 30 8 1"));
+        assertThatThrownBy(() -> SignerKeyFile.read(f, "pw".toCharArray()))
+                .isInstanceOf(KeyFileException.class).hasMessageContaining("unsupported scrypt parameters");
+    }
+
+    @Test
+    void read_encryptedWithoutPassphrase_saysPassphraseNeeded() throws Exception {
+        Path f = dir.resolve("log.key");
+        SignerKeyFile.write(f, key, "pw".toCharArray());
+        assertThatThrownBy(() -> SignerKeyFile.read(f, null))
+                .isInstanceOf(KeyFileException.class).hasMessageContaining("a passphrase is needed");
+    }
+
+    @Test
+    void read_plainWithPassphrase_rejected() throws Exception {
+        Path f = dir.resolve("log.key");
+        SignerKeyFile.write(f, key, null);
+        assertThatThrownBy(() -> SignerKeyFile.read(f, "pw".toCharArray()))
+                .isInstanceOf(KeyFileException.class).hasMessageContaining("not encrypted");
+    }
+
+    @Test
+    void read_groupReadableFile_refusedNamingModeAndChmod() throws Exception {
+        Path f = dir.resolve("log.key");
+        SignerKeyFile.write(f, key, null);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
+        assertThatThrownBy(() -> SignerKeyFile.read(f, null))
+                .isInstanceOf(KeyFileException.class)
+                .hasMessageContaining("mode 0640").hasMessageContaining("chmod 600 " + f);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw----r--"));
+        assertThatThrownBy(() -> SignerKeyFile.read(f, null)).hasMessageContaining("mode 0604");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("r--------"));
+        assertThat(SignerKeyFile.read(f, null)).isEqualTo(key);
+    }
+
+    @Test
+    void write_existingFile_refusedAndLeftUnchanged() throws Exception {
+        Path f = dir.resolve("log.key");
+        Files.writeString(f, "precious");
+        assertThatThrownBy(() -> SignerKeyFile.write(f, key, null)).isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(Files.readString(f)).isEqualTo("precious");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(f);
+        }
+    }
+
+    @Test
+    void read_plainFileWithBadKey_rejectedWithoutSeed() throws Exception {
+        Path f = dir.resolve("log.key");
+        writeOwnerOnly(f, KeysTest.SKEY.replace("c74f20a3", "00000000") + "\n");
+        assertThatThrownBy(() -> SignerKeyFile.read(f, null))
+                .isInstanceOf(KeyFileException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("computed c74f20a3")
+                .message().doesNotContain("AYEKFALVFGyNhPJEMzD1QIDr");
+    }
+
+    @Test
+    void write_emptyPassphrase_refusedWithoutCreatingFile() {
+        Path f = dir.resolve("log.key");
+        assertThatThrownBy(() -> SignerKeyFile.write(f, key, new char[0])).isInstanceOf(IllegalArgumentException.class);
+        assertThat(f).doesNotExist();
+    }
+
+    private static void writeOwnerOnly(Path f, String content) throws Exception {
+        Files.deleteIfExists(f);
+        Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(f, content.getBytes(UTF_8));
+    }
+}
