@@ -1,0 +1,122 @@
+package org.foureyes.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.foureyes.policy.ContentGuardsTest.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EmergencyCheckTest {
+
+    private static final Emergency CAPTURE_OFF = new Emergency(
+            Map.of("capture.enabled", BooleanNode.FALSE), new ApprovalRule(List.of()), Duration.ofHours(24));
+
+    private static final JsonNode CURRENT = json(
+            "{'capture': {'enabled': true, 'filter': 'ip dscp 0x2a', 'keep': ['port', 'asn']}, 'retention_days': 7}");
+
+    @Test
+    void check_declaredFieldSetToDeclaredValue_allowed() {
+        JsonNode proposed = json(
+                "{'capture': {'enabled': false, 'filter': 'ip dscp 0x2a', 'keep': ['port', 'asn']}, 'retention_days': 7}");
+
+        assertThatCode(() -> EmergencyCheck.check(CAPTURE_OFF, CURRENT, proposed)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void check_numbersComparedByValue_allowed() {
+        JsonNode proposed = json(
+                "{'capture': {'enabled': false, 'filter': 'ip dscp 0x2a', 'keep': ['port', 'asn']}, 'retention_days': 7.0}");
+
+        assertThatCode(() -> EmergencyCheck.check(CAPTURE_OFF, CURRENT, proposed)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void check_otherFieldChangedToo_refusedNamingTheField() {
+        JsonNode proposed = json(
+                "{'capture': {'enabled': false, 'filter': 'ip', 'keep': ['port', 'asn']}, 'retention_days': 7}");
+
+        assertThatThrownBy(() -> EmergencyCheck.check(CAPTURE_OFF, CURRENT, proposed))
+                .isInstanceOf(EmergencyException.class)
+                .hasMessage("field capture.filter differs from the current configuration; "
+                        + "an emergency may only set capture.enabled to false");
+    }
+
+    @Test
+    void check_severalDifferences_allListed() {
+        JsonNode proposed = json(
+                "{'capture': {'enabled': false, 'keep': ['port', 'asn', 'dst']}, 'retention_days': 7, 'extra': 1}");
+
+        assertThatThrownBy(() -> EmergencyCheck.check(CAPTURE_OFF, CURRENT, proposed))
+                .isInstanceOf(EmergencyException.class)
+                .hasMessage("field capture.filter is removed; field capture.keep differs from the current configuration; "
+                        + "field extra is added; an emergency may only set capture.enabled to false")
+                .satisfies(e -> assertThat(((EmergencyException) e).differences()).hasSize(3));
+    }
+
+    @Test
+    void check_declaredFieldWrongValue_refused() {
+        JsonNode proposed = json(
+                "{'capture': {'enabled': 'off', 'filter': 'ip dscp 0x2a', 'keep': ['port', 'asn']}, 'retention_days': 7}");
+
+        assertThatThrownBy(() -> EmergencyCheck.check(CAPTURE_OFF, CURRENT, proposed))
+                .hasMessage("field capture.enabled is set to \"off\", not to false; "
+                        + "an emergency may only set capture.enabled to false");
+    }
+
+    @Test
+    void check_undeclaredFieldSet_refused() {
+        JsonNode proposed = json(
+                "{'capture': {'enabled': true, 'filter': 'ip dscp 0x2a', 'keep': ['port', 'asn']}, 'retention_days': 1}");
+
+        assertThatThrownBy(() -> EmergencyCheck.check(CAPTURE_OFF, CURRENT, proposed))
+                .hasMessage("field retention_days differs from the current configuration; "
+                        + "an emergency may only set capture.enabled to false");
+    }
+
+    @Test
+    void check_noCurrentConfiguration_refused() {
+        JsonNode proposed = json("{'capture': {'enabled': false}}");
+
+        assertThatThrownBy(() -> EmergencyCheck.check(CAPTURE_OFF, null, proposed))
+                .isInstanceOf(EmergencyException.class)
+                .hasMessageStartingWith("the component has no current configuration");
+    }
+
+    @Test
+    void check_nothingChanged_refused() {
+        assertThatThrownBy(() -> EmergencyCheck.check(CAPTURE_OFF, CURRENT, CURRENT.deepCopy()))
+                .hasMessageStartingWith("the proposed configuration equals the current one");
+    }
+
+    @Test
+    void check_someOfSeveralDeclaredFields_allowed() throws Exception {
+        Map<String, JsonNode> set = new LinkedHashMap<>();
+        set.put("capture.enabled", BooleanNode.FALSE);
+        set.put("mirror.enabled", BooleanNode.FALSE);
+        Emergency both = new Emergency(set, new ApprovalRule(List.of()), Duration.ofHours(1));
+        JsonNode current = json("{'capture': {'enabled': true}, 'mirror': {'enabled': true, 'port': 3}}");
+
+        EmergencyCheck.check(both, current, json("{'capture': {'enabled': true}, 'mirror': {'enabled': false, 'port': 3}}"));
+        EmergencyCheck.check(both, current, json("{'capture': {'enabled': false}, 'mirror': {'enabled': false, 'port': 3}}"));
+        assertThatThrownBy(() -> EmergencyCheck.check(both, current,
+                json("{'capture': {'enabled': false}, 'mirror': {'enabled': false, 'port': 4}}")))
+                .hasMessage("field mirror.port differs from the current configuration; "
+                        + "an emergency may only set capture.enabled to false and mirror.enabled to false");
+    }
+
+    @Test
+    void check_declaredFieldMissingFromCurrent_mayBeAddedWithDeclaredValue() throws Exception {
+        JsonNode current = json("{'capture': {'filter': 'x'}}");
+
+        EmergencyCheck.check(CAPTURE_OFF, current, json("{'capture': {'filter': 'x', 'enabled': false}}"));
+        assertThatThrownBy(() -> EmergencyCheck.check(CAPTURE_OFF, json("{}"), json("{'capture': {'enabled': false}}")))
+                .hasMessage("field capture is added; an emergency may only set capture.enabled to false");
+    }
+}
