@@ -74,7 +74,12 @@ public abstract class TestDatabase implements AutoCloseable {
     }
 
     public static TestDatabase sqlite() {
-        return new Sqlite();
+        return new Sqlite(null);
+    }
+
+    /** SQLite in {@code file} (its directory is not deleted on close). */
+    public static TestDatabase sqlite(Path file) {
+        return new Sqlite(file);
     }
 
     /** A fresh PostgreSQL schema, or a skipped (failed, under CI) test when PostgreSQL is unreachable. */
@@ -97,7 +102,12 @@ public abstract class TestDatabase implements AutoCloseable {
         private final Path dir;
         private final String url;
 
-        Sqlite() {
+        Sqlite(Path file) {
+            if (file != null) {
+                dir = null;
+                url = sqliteUrl(file);
+                return;
+            }
             try {
                 dir = Files.createTempDirectory("foureyes-sqlite");
             } catch (IOException e) {
@@ -119,6 +129,9 @@ public abstract class TestDatabase implements AutoCloseable {
         @Override
         public void close() throws Exception {
             super.close();
+            if (dir == null) {
+                return;
+            }
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
@@ -126,7 +139,7 @@ public abstract class TestDatabase implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "SQLite " + dir;
+            return "SQLite " + url;
         }
     }
 
