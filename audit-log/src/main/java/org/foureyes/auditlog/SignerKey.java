@@ -105,6 +105,11 @@ public final class SignerKey {
         return sig;
     }
 
+    /** A copy of the 32-byte seed, for this package's JCA bridge (jjwt needs a JCA key). Handle with care. */
+    byte[] seed() {
+        return seed.clone();
+    }
+
     /** The secret signer-key text {@code PRIVATE+KEY+<name>+<key id>+<base64(0x01 || seed)>}. */
     public String encode() {
         byte[] raw = new byte[1 + SEED_SIZE];

@@ -232,4 +232,42 @@ class ContentGuardsTest {
         assertThat(monitorGuards().check(json("[1]"), null, REQUEST))
                 .containsExactly(new GuardViolation("schema", "a configuration is a JSON object, not array"));
     }
+
+    @Test
+    void check_manyThreadsAtOnce_sameResultsAsOneThread() throws Exception {
+        ContentGuards guards = monitorGuards();
+        JsonNode good = json("{'capture': {'enabled': true, 'filter': 'ip dscp 0x2a', 'keep': ['port']}, 'retention_days': 7}");
+        JsonNode bad = json("{'capture': {'enabled': true, 'filter': 'tcp', 'keep': ['dst']}, 'retention_days': 9}");
+        JsonNode current = json("{'capture': {'enabled': true, 'filter': 'ip dscp 0x2a', 'keep': []}, 'retention_days': 8}");
+        List<GuardViolation> expectedBad = guards.check(bad, current, REQUEST);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                JsonNode config = i % 2 == 0 ? good : bad;
+                results.add(pool.submit(() -> config == good
+                        ? guards.check(config, current, REQUEST).isEmpty()
+                        : guards.check(config, current, REQUEST).equals(expectedBad)));
+            }
+            for (java.util.concurrent.Future<Boolean> f : results) {
+                assertThat(f.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(expectedBad).extracting(GuardViolation::guard)
+                .containsExactly("schema", "only-exit-traffic", "no-destination-addresses", "retention-not-longer");
+    }
+
+    @Test
+    void check_requestValuesOfJavaTypes_converted() throws Exception {
+        ContentGuards guards = ContentGuards.compile(component(Optional.empty(),
+                new Guard("typed", "request.n == 3 && request.list[0] == 1 && request.none == null && !request.emergency", "m")));
+        Map<String, Object> request = new java.util.HashMap<>();
+        request.put("n", 3);
+        request.put("list", List.of(1));
+        request.put("none", null);
+
+        assertThat(guards.check(json("{}"), null, request)).isEmpty();
+    }
 }
