@@ -26,12 +26,12 @@ import org.foureyes.auditlog.LogStoreException;
 import org.foureyes.auditlog.MerkleProofs;
 import org.foureyes.auditlog.NodeId;
 import org.foureyes.server.api.Receipt;
+import java.sql.SQLException;
+import org.foureyes.server.db.AppendStatements;
 import org.foureyes.server.db.CheckpointDao;
 import org.foureyes.server.db.Dialect;
 import org.foureyes.server.db.JdbiLogStore;
-import org.foureyes.server.db.LogEntryDao;
 import org.foureyes.server.db.LogHead;
-import org.foureyes.server.db.LogHeadDao;
 import org.foureyes.server.db.StoredCheckpoint;
 import org.foureyes.server.db.StoredEntry;
 import org.foureyes.server.db.StoredNode;
@@ -65,7 +65,12 @@ import org.slf4j.LoggerFactory;
 public final class LogAppender implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(LogAppender.class);
 
-    /** Limits of the appender; the defaults suit both SQLite and PostgreSQL. */
+    /**
+     * Limits of the appender; the defaults suit both SQLite and PostgreSQL.
+     *
+     * @param maxBatch most entries per transaction (and per checkpoint)
+     * @param queueCapacity most appends waiting; beyond it appends fail at once (back pressure)
+     */
     public record Settings(int maxBatch, int queueCapacity) {
         public static final Settings DEFAULT = new Settings(1000, 100_000);
 
@@ -91,6 +96,52 @@ public final class LogAppender implements Managed {
     private final Meter failures;
     private final Histogram batchSizes;
     private final Timer batchTimer;
+
+    /**
+     * The writer's own handle (one connection, held while the appender runs) and its DAOs, so that
+     * a batch pays neither a pool checkout nor DAO attachment. Dropped after a failed batch.
+     */
+    private static final class Session implements AutoCloseable {
+        final Handle handle;
+        final TreeNodeDao nodes;
+        final CheckpointDao checkpoints;
+        final HashReader reader;
+        final AppendStatements writes;
+
+        Session(Jdbi jdbi, Dialect dialect) throws SQLException {
+            handle = jdbi.open();
+            try {
+                nodes = handle.attach(TreeNodeDao.class);
+                checkpoints = handle.attach(CheckpointDao.class);
+                reader = JdbiLogStore.reader(nodes);
+                writes = new AppendStatements(handle.getConnection(), dialect);
+            } catch (SQLException | RuntimeException e) {
+                handle.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            writes.close();
+            try {
+                handle.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing the appender's database handle failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * What this appender last committed: the tree border after it. Reused by the next batch if
+     * the head is still exactly there (no other instance appended), which saves reading the
+     * border and re-checking the signed root.
+     */
+    private record Tip(long size, byte[] lastLeafHash, CompactRange range) {
+    }
+
+    private Session session; // writer thread only
+    private Tip tip; // writer thread only
 
     private final Object lifecycle = new Object();
     private volatile Thread writer;
@@ -227,6 +278,10 @@ public final class LogAppender implements Managed {
                 busySinceNanos = 0;
             }
         }
+        if (session != null) {
+            session.close();
+            session = null;
+        }
         LOG.info("log appender stopped");
     }
 
@@ -238,13 +293,25 @@ public final class LogAppender implements Managed {
         long oldSize;
         long newSize;
         String note;
+        byte[] lastLeafHash;
+        CompactRange range;
     }
 
     private void writeBatch(List<Pending> batch) {
         Written w;
         try (Timer.Context ignored = batchTimer.time()) {
-            w = jdbi.inTransaction(h -> write(h, batch));
+            if (session == null) {
+                session = new Session(jdbi, dialect);
+            }
+            Session sess = session;
+            w = sess.handle.inTransaction(h -> write(sess, batch));
+            tip = new Tip(w.newSize, w.lastLeafHash, w.range);
         } catch (Exception e) {
+            tip = null;
+            if (session != null) {
+                session.close();
+                session = null;
+            }
             String why = describe(e);
             lastFailure = why;
             LOG.error("log append of {} entries failed and was rolled back: {}", batch.size(), why, e);
@@ -263,17 +330,25 @@ public final class LogAppender implements Managed {
         }
         batchSizes.update(w.accepted.size());
         appends.mark(w.accepted.size());
-        HashReader reader = overlay(w);
+        completeReceipts(w);
+    }
+
+    /** Builds each receipt's inclusion proof from memory and completes the futures. */
+    private void completeReceipts(Written w) {
+        BatchProofs proofs = new BatchProofs(w.newSize, w.nodes);
         for (int i = 0; i < w.accepted.size(); i++) {
             LogEntry e = w.entries.get(i);
             Pending p = w.accepted.get(i);
             try {
-                List<byte[]> proof = MerkleProofs.inclusion(e.seq(), w.newSize, reader);
+                List<byte[]> proof = proofs.inclusion(e.seq());
+                if (proof == null) {
+                    proof = MerkleProofs.inclusion(e.seq(), w.newSize, overlay(w));
+                }
                 List<String> b64 = new ArrayList<>(proof.size());
                 for (byte[] h : proof) {
                     b64.add(Base64.getEncoder().encodeToString(h));
                 }
-                p.future().complete(new Receipt(e.seq(), new String(e.bytes(), StandardCharsets.UTF_8), w.note, b64));
+                p.future().complete(new Receipt(e.seq(), e.toString(), w.note, b64));
             } catch (LogStoreException | RuntimeException ex) {
                 // The entry is durable; only its receipt could not be built.
                 p.future().completeExceptionally(new AppendFailedException("entry " + e.seq()
@@ -307,25 +382,25 @@ public final class LogAppender implements Managed {
         };
     }
 
-    private Written write(Handle h, List<Pending> batch) throws LogStoreException {
-        LogHeadDao heads = h.attach(LogHeadDao.class);
-        LogHead head;
-        if (dialect == Dialect.POSTGRESQL) {
-            head = heads.lockForUpdate();
-        } else {
-            heads.touch();
-            head = heads.read();
-        }
+    private Written write(Session sess, List<Pending> batch) throws LogStoreException, SQLException {
+        Handle h = sess.handle;
+        LogHead head = sess.writes.lockHead();
         long size = head.size();
         byte[] prev = size == 0 ? LogEntry.GENESIS_PREV : head.lastLeafHash();
         long lastTime = head.lastTimeMs() == null ? Long.MIN_VALUE : head.lastTimeMs();
 
         // The border of the stored tree, checked against the latest signed checkpoint.
-        HashReader inTx = JdbiLogStore.reader(h);
         List<NodeId> borderIds = CompactRange.borderIds(size);
-        CompactRange range = CompactRange.load(size, inTx);
-        checkExtendsSigned(h.attach(CheckpointDao.class), size, range);
-
+        CompactRange range;
+        Tip last = tip;
+        if (last != null && last.size() == size && size > 0
+                && MessageDigest.isEqual(last.lastLeafHash(), head.lastLeafHash())) {
+            // Nobody appended since our last commit: the head is where we left it.
+            range = CompactRange.fromBorder(size, last.range().border());
+        } else {
+            range = CompactRange.load(size, sess.reader);
+            checkExtendsSigned(sess.checkpoints, size, range);
+        }
         Written w = new Written();
         w.oldSize = size;
         List<byte[]> border = range.border();
@@ -365,17 +440,22 @@ public final class LogAppender implements Managed {
             seq++;
         }
         if (rows.isEmpty()) {
+            w.newSize = size;
+            w.lastLeafHash = prev;
+            w.range = range;
             return w;
         }
-        h.attach(LogEntryDao.class).insert(rows);
-        h.attach(TreeNodeDao.class).insert(newNodes);
+        sess.writes.insertEntries(rows);
+        sess.writes.insertNodes(newNodes);
 
         w.newSize = seq;
+        w.lastLeafHash = prev;
+        w.range = range;
         byte[] root = range.root();
         Checkpoint checkpoint = Checkpoint.of(signer.origin(), w.newSize, root);
         w.note = signer.sign(checkpoint);
-        h.attach(CheckpointDao.class).insert(w.newSize, root, w.note, clock.millis());
-        if (heads.advance(size, w.newSize, prev, lastTime) != 1) {
+        sess.writes.insertCheckpoint(w.newSize, root, w.note, clock.millis());
+        if (!sess.writes.advanceHead(size, w.newSize, prev, lastTime)) {
             throw new IllegalStateException("the log head moved from " + size + " during the append transaction");
         }
         return w;

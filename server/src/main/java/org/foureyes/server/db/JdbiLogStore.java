@@ -35,7 +35,12 @@ public final class JdbiLogStore implements HashReader {
 
     /** A reader over an open handle, so that an append transaction reads its own view. */
     public static HashReader reader(Handle handle) {
-        return ids -> readHashes(handle.attach(TreeNodeDao.class), ids);
+        return reader(handle.attach(TreeNodeDao.class));
+    }
+
+    /** A reader over a DAO attached to an open handle. */
+    public static HashReader reader(TreeNodeDao dao) {
+        return ids -> readHashes(dao, ids);
     }
 
     @Override
