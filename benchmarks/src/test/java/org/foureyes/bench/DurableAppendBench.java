@@ -1,7 +1,6 @@
 package org.foureyes.bench;
 
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.Snapshot;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dropwizard.db.DataSourceFactory;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,14 +34,19 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /**
  * Durable appends per second on SQLite through {@link LogAppender} (N concurrent submitters, each
- * waiting for its receipt), against raw batched inserts of the same entry bytes with plain JDBC
- * (one transaction per batch, batch size = the appender's mean batch size, same pragmas: WAL,
- * synchronous=FULL). Goal: appender ≥ 0.5 × raw. Results: docs/benchmarks.md, "Durable appends on
- * SQLite (issue 4)".
+ * waiting for its receipt before the next append), against raw batched inserts of the same entry
+ * bytes with plain JDBC (one thread, one transaction per batch, batch size = the appender's mean
+ * batch size of the round, same pragmas: WAL, synchronous=FULL). Goal: appender ≥ 0.5 × raw.
+ *
+ * <p>The two alternate in rounds (appender slice, then raw slice) and the first round is warm-up,
+ * so that both see the same disk and CPU conditions; on a shared machine fsync latency varies by a
+ * factor of 2 to 4 within a minute. Results: docs/benchmarks.md, "Durable appends on SQLite
+ * (issue 4)".
  *
  * <p>Run: {@code benchmarks/run main org.foureyes.bench.DurableAppendBench}, or without installing
- * into ~/.m2 see docs/benchmarks.md. System properties: {@code bench.seconds} (10),
- * {@code bench.warmup} (3), {@code bench.submitters} (64), {@code bench.dir} (java.io.tmpdir).
+ * into ~/.m2 see docs/benchmarks.md. System properties: {@code bench.rounds} (6, the first is
+ * warm-up), {@code bench.slice} (seconds per slice, 3), {@code bench.submitters} (64),
+ * {@code bench.dir} (java.io.tmpdir).
  */
 public class DurableAppendBench {
     static final String ORIGIN = "foureyes.bench/durable-appends";
@@ -55,45 +58,59 @@ public class DurableAppendBench {
     }
 
     public void run() throws Exception {
-        int seconds = Integer.getInteger("bench.seconds", 10);
-        int warmup = Integer.getInteger("bench.warmup", 3);
+        int rounds = Integer.getInteger("bench.rounds", 6);
+        int slice = Integer.getInteger("bench.slice", 3);
         int submitters = Integer.getInteger("bench.submitters", 64);
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir"))),
                 "foureyes-bench");
-        try {
-            Result appender = appender(dir.resolve("log.db"), submitters, warmup, seconds);
-            Result raw = raw(dir.resolve("raw.db"), appender.sample, Math.max(1, Math.round(appender.meanBatch)),
-                    warmup, seconds);
-            String report = String.format(Locale.ROOT,
-                    "durable appends on SQLite (WAL, synchronous=FULL), %d s after %d s warm-up%n"
-                            + "  LogAppender, %d submitters:   %,10.0f entries/s  (mean batch %.1f, p50 %d, max %d; mean entry %d bytes)%n"
-                            + "  raw JDBC batches of %d:       %,10.0f entries/s  (%,.0f commits/s)%n"
-                            + "  ratio appender/raw:            %.2f  (goal >= 0.50)%n",
-                    seconds, warmup, submitters, appender.perSecond, appender.meanBatch, appender.p50Batch,
-                    appender.maxBatch, appender.meanEntryBytes, Math.max(1, Math.round(appender.meanBatch)),
-                    raw.perSecond, raw.perSecond / Math.max(1, Math.round(appender.meanBatch)),
-                    appender.perSecond / raw.perSecond);
-            System.out.print(report);
-            Path out = Path.of("target", "durable-append-bench.txt");
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, report);
+        StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
+                "durable appends on SQLite (WAL, synchronous=FULL): %d rounds of %d s appender + %d s raw,"
+                        + " first round warm-up; %d submitters%n", rounds, slice, slice, submitters));
+        report.append(String.format(Locale.ROOT, "  %-6s %12s %10s %12s %10s %7s%n",
+                "round", "appender/s", "mean batch", "raw/s", "raw batch", "ratio"));
+        try (AppenderRig rig = new AppenderRig(dir.resolve("log.db"));
+                Connection raw = rawConnection(dir.resolve("raw.db"))) {
+            double sumAppender = 0;
+            double sumRaw = 0;
+            List<byte[]> sample = null;
+            long rawSeq = 0;
+            for (int round = 0; round < rounds; round++) {
+                double[] a = rig.slice(submitters, slice);
+                if (sample == null) {
+                    sample = rig.sampleEntries();
+                }
+                long batch = Math.max(1, Math.round(a[1]));
+                double[] r = rawSlice(raw, sample, batch, rawSeq, slice);
+                rawSeq = (long) r[1];
+                String label = round == 0 ? "warm" : Integer.toString(round);
+                report.append(String.format(Locale.ROOT, "  %-6s %,12.0f %10.1f %,12.0f %10d %7.2f%n",
+                        label, a[0], a[1], r[0], batch, a[0] / r[0]));
+                if (round > 0) {
+                    sumAppender += a[0];
+                    sumRaw += r[0];
+                }
+            }
+            long bytes = 0;
+            for (byte[] e : sample) {
+                bytes += e.length;
+            }
+            report.append(String.format(Locale.ROOT,
+                    "  mean over measured rounds: appender %,.0f entries/s, raw %,.0f entries/s, ratio %.2f"
+                            + " (goal >= 0.50); mean entry %d bytes%n",
+                    sumAppender / (rounds - 1), sumRaw / (rounds - 1), sumAppender / sumRaw,
+                    bytes / Math.max(1, sample.size())));
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+        System.out.print(report);
+        Path out = Path.of("target", "durable-append-bench.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report);
     }
 
-    static final class Result {
-        double perSecond;
-        double meanBatch;
-        long p50Batch;
-        long maxBatch;
-        long meanEntryBytes;
-        List<byte[]> sample = List.of();
-    }
-
-    /** ~400-byte entries: a change.expired with a reason that pads the entry to about 400 bytes. */
+    /** ~430-byte entries: a change.expired entry whose reason pads it. */
     static EntryDraft draft(int submitter, long i) {
         return EntryDraft.of("change.expired", null, seq -> {
             ObjectNode f = JSON.createObjectNode();
@@ -104,32 +121,45 @@ public class DurableAppendBench {
         });
     }
 
-    static Result appender(Path file, int submitters, int warmup, int seconds) throws Exception {
-        DataSourceFactory f = new DataSourceFactory();
-        f.setDriverClass("org.sqlite.JDBC");
-        f.setUrl("jdbc:sqlite:" + file + PRAGMAS);
-        f.setMaxSize(4);
-        f.setMinSize(1);
-        f.setInitialSize(1);
-        MetricRegistry metrics = new MetricRegistry();
-        ManagedDataSource ds = f.build(metrics, "bench");
-        Migrations.apply(ds);
-        Jdbi jdbi = Jdbi.create(ds).installPlugin(new SqlObjectPlugin());
-        SignerKey key = SignerKey.generate(ORIGIN);
-        LogAppender appender = new LogAppender(jdbi, Dialect.of(jdbi), new LogKeySigner(key, ORIGIN),
-                Clock.systemUTC(), metrics, LogAppender.Settings.DEFAULT);
-        appender.start();
-        AtomicBoolean measuring = new AtomicBoolean(false);
-        AtomicBoolean done = new AtomicBoolean(false);
-        AtomicLong acknowledged = new AtomicLong();
-        AtomicLong failures = new AtomicLong();
-        CountDownLatch finished = new CountDownLatch(submitters);
-        for (int s = 0; s < submitters; s++) {
-            int submitter = s;
-            Thread t = new Thread(() -> {
-                long i = 0;
-                try {
-                    while (!done.get()) {
+    /** The service's appender on a migrated SQLite file, as config.yml sets it up. */
+    static final class AppenderRig implements AutoCloseable {
+        final MetricRegistry metrics = new MetricRegistry();
+        final ManagedDataSource ds;
+        final Jdbi jdbi;
+        final LogAppender appender;
+
+        AppenderRig(Path file) throws Exception {
+            DataSourceFactory f = new DataSourceFactory();
+            f.setDriverClass("org.sqlite.JDBC");
+            f.setUrl("jdbc:sqlite:" + file + PRAGMAS);
+            f.setMaxSize(4);
+            f.setMinSize(1);
+            f.setInitialSize(1);
+            ds = f.build(metrics, "bench");
+            Migrations.apply(ds);
+            jdbi = Jdbi.create(ds).installPlugin(new SqlObjectPlugin());
+            SignerKey key = SignerKey.generate(ORIGIN);
+            appender = new LogAppender(jdbi, Dialect.of(jdbi), new LogKeySigner(key, ORIGIN), Clock.systemUTC(),
+                    metrics, LogAppender.Settings.DEFAULT);
+            appender.start();
+        }
+
+        /** Runs the submitters for {@code seconds}; returns {entries acknowledged per second, mean batch}. */
+        double[] slice(int submitters, int seconds) throws Exception {
+            AtomicBoolean measuring = new AtomicBoolean(true);
+            AtomicLong acknowledged = new AtomicLong();
+            AtomicLong failures = new AtomicLong();
+            String batchSize = MetricRegistry.name(LogAppender.class, "batch-size");
+            String appends = MetricRegistry.name(LogAppender.class, "appends");
+            List<Thread> threads = new ArrayList<>();
+            long batchesBefore = metrics.histogram(batchSize).getCount();
+            long appendsBefore = metrics.meter(appends).getCount();
+            long t0 = System.nanoTime();
+            for (int s = 0; s < submitters; s++) {
+                int submitter = s;
+                Thread t = new Thread(() -> {
+                    long i = 0;
+                    while (measuring.get()) {
                         try {
                             appender.append(draft(submitter, i++)).get(60, TimeUnit.SECONDS);
                             if (measuring.get()) {
@@ -139,91 +169,76 @@ public class DurableAppendBench {
                             failures.incrementAndGet();
                         }
                     }
-                } finally {
-                    finished.countDown();
-                }
-            }, "submitter-" + s);
-            t.setDaemon(true);
-            t.start();
+                }, "submitter-" + s);
+                threads.add(t);
+                t.start();
+            }
+            Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+            measuring.set(false);
+            long elapsed = System.nanoTime() - t0;
+            for (Thread t : threads) {
+                t.join();
+            }
+            if (failures.get() > 0) {
+                throw new IllegalStateException(failures.get() + " appends failed");
+            }
+            long batches = metrics.histogram(batchSize).getCount() - batchesBefore;
+            long written = metrics.meter(appends).getCount() - appendsBefore;
+            return new double[] {acknowledged.get() / (elapsed / 1e9), batches == 0 ? 0 : (double) written / batches};
         }
-        Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
-        String histogram = MetricRegistry.name(LogAppender.class, "batch-size");
-        long batchesBefore = metrics.histogram(histogram).getCount();
-        long appendsBefore = metrics.meter(MetricRegistry.name(LogAppender.class, "appends")).getCount();
-        measuring.set(true);
+
+        /** The entries written so far (up to 20,000): the bytes the raw inserts write too. */
+        List<byte[]> sampleEntries() {
+            JdbiLogStore store = new JdbiLogStore(jdbi);
+            long size = Math.min(store.size(), 20_000);
+            List<byte[]> sample = new ArrayList<>();
+            for (long start = 0; start < size; start += 1000) {
+                for (StoredEntry e : store.entries(start, Math.min(size, start + 1000))) {
+                    sample.add(e.entry());
+                }
+            }
+            return sample;
+        }
+
+        @Override
+        public void close() throws Exception {
+            appender.stop();
+            ds.stop();
+        }
+    }
+
+    static Connection rawConnection(Path file) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file + PRAGMAS);
+        try (Statement s = c.createStatement()) {
+            // The same layout as log_entries on SQLite (seq is the rowid).
+            s.execute("CREATE TABLE raw_entries (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL)");
+        }
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    /**
+     * Plain JDBC: batches of the same entry bytes, one transaction per batch, one thread, for
+     * {@code seconds}. Returns {entries per second, next seq}.
+     */
+    static double[] rawSlice(Connection c, List<byte[]> entries, long batch, long seq, int seconds)
+            throws SQLException {
+        long measured = 0;
         long t0 = System.nanoTime();
-        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-        measuring.set(false);
-        long elapsed = System.nanoTime() - t0;
-        long batches = metrics.histogram(histogram).getCount() - batchesBefore;
-        long appends = metrics.meter(MetricRegistry.name(LogAppender.class, "appends")).getCount() - appendsBefore;
-        done.set(true);
-        finished.await(60, TimeUnit.SECONDS);
-        appender.stop();
-        if (failures.get() > 0) {
-            throw new IllegalStateException(failures.get() + " appends failed");
-        }
-        Snapshot snap = metrics.histogram(histogram).getSnapshot();
-        Result r = new Result();
-        r.perSecond = acknowledged.get() / (elapsed / 1e9);
-        r.meanBatch = batches == 0 ? 0 : (double) appends / batches;
-        r.p50Batch = Math.round(snap.getMedian());
-        r.maxBatch = snap.getMax();
-        JdbiLogStore store = new JdbiLogStore(jdbi);
-        long size = store.size();
-        List<byte[]> sample = new ArrayList<>();
-        long bytes = 0;
-        for (long start = 0; start < Math.min(size, 20_000); start += 1000) {
-            for (StoredEntry e : store.entries(start, Math.min(size, start + 1000))) {
-                sample.add(e.entry());
-                bytes += e.entry().length;
-            }
-        }
-        r.sample = sample;
-        r.meanEntryBytes = sample.isEmpty() ? 0 : bytes / sample.size();
-        ds.stop();
-        return r;
-    }
-
-    /** Plain JDBC: batches of the same entry bytes into one table, one transaction per batch, one thread. */
-    static Result raw(Path file, List<byte[]> entries, long batch, int warmup, int seconds) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file + PRAGMAS)) {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE raw_entries (seq BIGINT PRIMARY KEY, entry BLOB NOT NULL)");
-            }
-            c.setAutoCommit(false);
-            long seq = 0;
-            long measured = 0;
-            long deadlineWarm = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
-            long t0 = 0;
-            long end = Long.MAX_VALUE;
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO raw_entries (seq, entry) VALUES (?, ?)")) {
-                while (true) {
-                    long now = System.nanoTime();
-                    if (t0 == 0 && now >= deadlineWarm) {
-                        t0 = now;
-                        end = now + TimeUnit.SECONDS.toNanos(seconds);
-                    }
-                    if (now >= end) {
-                        break;
-                    }
-                    for (int i = 0; i < batch; i++) {
-                        insert.setLong(1, seq);
-                        insert.setBytes(2, entries.get((int) (seq % entries.size())));
-                        insert.addBatch();
-                        seq++;
-                    }
-                    insert.executeBatch();
-                    c.commit();
-                    if (t0 != 0) {
-                        measured += batch;
-                    }
+        long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO raw_entries (seq, entry) VALUES (?, ?)")) {
+            while (System.nanoTime() < end) {
+                for (int i = 0; i < batch; i++) {
+                    insert.setLong(1, seq);
+                    insert.setBytes(2, entries.get((int) (seq % entries.size())));
+                    insert.addBatch();
+                    seq++;
                 }
+                insert.executeBatch();
+                c.commit();
+                measured += batch;
             }
-            Result r = new Result();
-            r.perSecond = measured / ((System.nanoTime() - t0) / 1e9);
-            return r;
         }
+        return new double[] {measured / ((System.nanoTime() - t0) / 1e9), seq};
     }
-
 }

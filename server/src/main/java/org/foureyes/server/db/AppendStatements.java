@@ -31,7 +31,7 @@ public final class AppendStatements implements AutoCloseable {
         touchHead = c.prepareStatement("UPDATE log_head SET size = size WHERE id = 1");
         readHead = c.prepareStatement("SELECT size, last_leaf_hash, last_time_ms FROM log_head WHERE id = 1");
         insertEntry = c.prepareStatement("INSERT INTO log_entries (seq, entry, leaf_hash) VALUES (?, ?, ?)");
-        insertNode = c.prepareStatement("INSERT INTO tree_nodes (level, idx, hash) VALUES (?, ?, ?)");
+        insertNode = c.prepareStatement("INSERT INTO tree_nodes (id, level, idx, hash) VALUES (?, ?, ?, ?)");
         insertCheckpoint = c.prepareStatement(
                 "INSERT INTO checkpoints (size, root_hash, note, created_ms) VALUES (?, ?, ?, ?)");
         advanceHead = c.prepareStatement("UPDATE log_head SET size = ?, last_leaf_hash = ?, last_time_ms = ?"
@@ -75,9 +75,10 @@ public final class AppendStatements implements AutoCloseable {
 
     public void insertNodes(List<StoredNode> nodes) throws SQLException {
         for (StoredNode n : nodes) {
-            insertNode.setInt(1, n.level());
-            insertNode.setLong(2, n.index());
-            insertNode.setBytes(3, n.hash());
+            insertNode.setLong(1, n.id());
+            insertNode.setInt(2, n.level());
+            insertNode.setLong(3, n.index());
+            insertNode.setBytes(4, n.hash());
             insertNode.addBatch();
         }
         insertNode.executeBatch();

@@ -8,7 +8,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.customizer.BindMethodsList;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
@@ -16,16 +16,20 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 @RegisterRowMapper(TreeNodeDao.NodeMapper.class)
 public interface TreeNodeDao {
 
-    @SqlBatch("INSERT INTO tree_nodes (level, idx, hash) VALUES (:level, :index, :hash)")
+    @SqlBatch("INSERT INTO tree_nodes (id, level, idx, hash) VALUES (:id, :level, :index, :hash)")
     void insert(@BindMethods List<StoredNode> nodes);
 
     /**
-     * The stored nodes among {@code ids}, in no particular order, in one query. A row-value IN
-     * over a VALUES list works on SQLite (3.15 and later) and PostgreSQL alike, and both answer it
-     * from the primary key index.
+     * The stored nodes whose keys ({@link TreeNodeIds#postOrder}) are among {@code ids}, in no
+     * particular order, in one query answered from the primary key on SQLite and PostgreSQL alike.
      */
-    @SqlQuery("SELECT level, idx, hash FROM tree_nodes WHERE (level, idx) IN (VALUES <ids>)")
-    List<StoredNode> find(@BindMethodsList(value = "ids", methodNames = {"level", "index"}) List<NodeId> ids);
+    @SqlQuery("SELECT level, idx, hash FROM tree_nodes WHERE id IN (<ids>)")
+    List<StoredNode> find(@BindList("ids") List<Long> ids);
+
+    /** {@link #find(List)} by node. */
+    default List<StoredNode> findNodes(List<NodeId> nodes) {
+        return find(nodes.stream().map(TreeNodeIds::postOrder).toList());
+    }
 
     /** Maps a node row. */
     final class NodeMapper implements RowMapper<StoredNode> {
