@@ -9,9 +9,10 @@ import java.util.List;
 /**
  * The append transaction's writes as plain JDBC statements, prepared once per appender
  * connection. This is the one hot path where JDBI's per-statement and per-row binding cost
- * mattered (it halved durable appends per second on SQLite, see docs/benchmarks.md); the SQL is
- * the same as in {@link LogHeadDao}, {@link LogEntryDao}, {@link TreeNodeDao} and
- * {@link CheckpointDao}, which every other caller uses. Not thread-safe: the writer thread owns it.
+ * mattered (it halved durable appends per second on SQLite, see docs/benchmarks.md); the inserts
+ * are the same SQL as in {@link LogEntryDao}, {@link TreeNodeDao} and {@link CheckpointDao},
+ * which every reader uses. The head row ({@code log_head}) is only ever touched here. Not
+ * thread-safe: the writer thread owns it.
  */
 public final class AppendStatements implements AutoCloseable {
     private final Dialect dialect;
