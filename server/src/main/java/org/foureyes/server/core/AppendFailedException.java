@@ -1,8 +1,8 @@
 package org.foureyes.server.core;
 
 /**
- * A log append failed: the batch's transaction rolled back (nothing of it was written), or, rarely,
- * the entry was written but its receipt could not be built (the message says which).
+ * A log append did not happen and nothing of it was written: the batch's transaction rolled back,
+ * or the appender was not running or its queue was full. Safe to retry.
  */
 public class AppendFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -167,19 +167,19 @@ public final class LogAppender implements Managed {
 
     /**
      * Queues a draft. The future completes with the receipt once the entry is durable and covered
-     * by a signed checkpoint, or fails with: {@link EntryRefusedException} (the draft refused),
-     * {@link AppendFailedException} (the batch's transaction failed; nothing was written), or
-     * {@link IllegalStateException} (the appender is stopped or its queue is full).
+     * by a signed checkpoint, or fails with {@link EntryRefusedException} (the draft refused)
+     * or {@link AppendFailedException} (nothing was written: the batch's transaction failed, the
+     * appender is not running, or its queue is full).
      */
     public CompletableFuture<Receipt> append(EntryDraft draft) {
         CompletableFuture<Receipt> future = new CompletableFuture<>();
         if (stopping || writer == null) {
-            future.completeExceptionally(new IllegalStateException("the log appender is not running"));
+            future.completeExceptionally(new AppendFailedException("the log appender is not running", null));
             return future;
         }
         if (!queue.offer(new Pending(draft, future, System.nanoTime()))) {
-            future.completeExceptionally(new IllegalStateException("the log appender's queue is full ("
-                    + settings.queueCapacity() + " waiting appends); retry later"));
+            future.completeExceptionally(new AppendFailedException("the log appender's queue is full ("
+                    + settings.queueCapacity() + " waiting appends); retry later", null));
         }
         return future;
     }
@@ -214,7 +214,7 @@ public final class LogAppender implements Managed {
         }
         Pending p;
         while ((p = queue.poll()) != null) {
-            p.future().completeExceptionally(new IllegalStateException("the log appender stopped"));
+            p.future().completeExceptionally(new AppendFailedException("the log appender stopped before writing this entry", null));
         }
     }
 
@@ -350,8 +350,9 @@ public final class LogAppender implements Managed {
                 }
                 p.future().complete(new Receipt(e.seq(), e.toString(), w.note, b64));
             } catch (LogStoreException | RuntimeException ex) {
-                // The entry is durable; only its receipt could not be built.
-                p.future().completeExceptionally(new AppendFailedException("entry " + e.seq()
+                // The entry is durable; only its receipt could not be built. Not an
+                // AppendFailedException: retrying would append it twice.
+                p.future().completeExceptionally(new IllegalStateException("entry " + e.seq()
                         + " was appended, but its receipt could not be built: " + ex.getMessage(), ex));
             }
         }

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.eclipse.jetty.io.EofException;
 import org.foureyes.server.api.Problem;
 import org.foureyes.server.api.ProblemType;
+import org.foureyes.server.core.AppendFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ public final class ProblemMappers {
     /** Registers all mappers. The application turns Dropwizard's default mappers off. */
     public static void register(JerseyEnvironment jersey) {
         jersey.register(new ProblemExceptionMapper());
+        jersey.register(new AppendFailedExceptionMapper());
         jersey.register(new WebApplicationExceptionMapper());
         jersey.register(new JsonProcessingExceptionMapper());
         jersey.register(new ConstraintViolationExceptionMapper());
@@ -50,6 +52,20 @@ public final class ProblemMappers {
         @Override
         public Response toResponse(ProblemException e) {
             return respond(e.problem());
+        }
+    }
+
+    /**
+     * A log append that did not happen (appender stopped or full, or its transaction rolled back):
+     * 503, safe to retry, since nothing was written.
+     */
+    public static final class AppendFailedExceptionMapper implements ExceptionMapper<AppendFailedException> {
+        @Override
+        public Response toResponse(AppendFailedException e) {
+            LOG.warn("log append failed: {}", e.getMessage());
+            return Response.fromResponse(respond(Problem.of(ProblemType.LOG_UNAVAILABLE, "The log could not record"
+                    + " this now and nothing was written (" + e.getMessage() + "). Retry in a few seconds.")))
+                    .header("Retry-After", "5").build();
         }
     }
 

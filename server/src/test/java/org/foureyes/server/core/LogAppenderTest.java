@@ -310,7 +310,7 @@ abstract class LogAppenderTest {
         }
         assertThat(new JdbiLogStore(jdbi).size()).isEqualTo(200);
         assertThatThrownBy(() -> appender.append(draft("late")).get(5, TimeUnit.SECONDS))
-                .hasCauseInstanceOf(IllegalStateException.class);
+                .hasCauseInstanceOf(AppendFailedException.class);
     }
 
     @Test
