@@ -40,8 +40,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The appender against a real database: SQLite and PostgreSQL (nested subclasses). */
-abstract class LogAppenderTest {
+/** The appender against a real database: SQLite and PostgreSQL (subclasses *OnSqliteTest, *OnPostgresTest). */
+abstract class LogAppenderTestBase {
     static final String ORIGIN = "foureyes.test/appender-log";
 
     private TestDatabase db;
@@ -324,19 +324,5 @@ abstract class LogAppenderTest {
                 .contains("\"log_key\":\"" + verifier + "\"");
         assertThatThrownBy(() -> appender.append(Genesis.draft(ORIGIN, verifier, policy, "00".repeat(32)))
                 .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(EntryRefusedException.class);
-    }
-
-    static final class OnSqliteTest extends LogAppenderTest {
-        @Override
-        TestDatabase database() {
-            return TestDatabase.sqlite();
-        }
-    }
-
-    static final class OnPostgresTest extends LogAppenderTest {
-        @Override
-        TestDatabase database() {
-            return TestDatabase.postgres();
-        }
     }
 }

@@ -43,10 +43,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The whole service on port 0, read through HTTP as an auditor would, on SQLite and PostgreSQL
- * (nested subclasses). A second appender on the same database (a second "instance") adds entries.
+ * (subclasses *OnSqliteTest and *OnPostgresTest). A second appender on the same database (a second
+ * "instance") adds entries.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class LogResourceAppTest {
+abstract class LogResourceAppTestBase {
     static final int EXTRA = 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -232,19 +233,5 @@ abstract class LogResourceAppTest {
         JsonNode p = JSON.readTree(r.readEntity(String.class));
         assertThat(p.get("type").asText()).isEqualTo("https://foureyes.dev/problems/method-not-allowed");
         assertThat(p.get("detail").asText()).contains("POST").contains("GET");
-    }
-
-    static final class OnSqliteTest extends LogResourceAppTest {
-        @Override
-        TestDatabase database() {
-            return TestDatabase.sqlite();
-        }
-    }
-
-    static final class OnPostgresTest extends LogResourceAppTest {
-        @Override
-        TestDatabase database() {
-            return TestDatabase.postgres();
-        }
     }
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The store's reads against real SQL, on SQLite and PostgreSQL (see the nested subclasses). */
-abstract class JdbiLogStoreTest {
+/** The store's reads against real SQL, on SQLite and PostgreSQL (subclasses *OnSqliteTest, *OnPostgresTest). */
+abstract class JdbiLogStoreTestBase {
     private TestDatabase db;
     private Jdbi jdbi;
     private JdbiLogStore store;
@@ -99,19 +99,5 @@ abstract class JdbiLogStoreTest {
         CompactRange loaded = CompactRange.load(13, store);
         assertThat(loaded.root()).isEqualTo(built.root());
         assertThat(MerkleProofs.inclusion(3, 13, store)).hasSize(4);
-    }
-
-    static final class OnSqliteTest extends JdbiLogStoreTest {
-        @Override
-        TestDatabase database() {
-            return TestDatabase.sqlite();
-        }
-    }
-
-    static final class OnPostgresTest extends JdbiLogStoreTest {
-        @Override
-        TestDatabase database() {
-            return TestDatabase.postgres();
-        }
     }
 }
