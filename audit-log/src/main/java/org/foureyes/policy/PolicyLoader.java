@@ -88,11 +88,22 @@ public final class PolicyLoader {
     }
 
     /**
-     * The exception {@link #parse} would throw for a policy whose analysis has violations, naming
-     * the line of the first one. For callers that loaded with {@link #parseUnchecked}.
+     * A policy that is well formed, with its analysis and, if the analysis has violations, the
+     * exception {@link #load} would have thrown (naming the line of the first violation).
      */
-    public static PolicyException refusal(String yaml, String sourceName, PolicyAnalysis analysis) throws PolicyException {
-        return new Reader(yaml, sourceName).read().refusal(analysis);
+    public record Checked(Policy policy, PolicyAnalysis analysis, Optional<PolicyException> refusal) {}
+
+    /** Loads without refusing on analysis violations, and says what {@link #load} would have said. */
+    public static Checked check(Path file) throws PolicyException {
+        return check(read(file), file.getFileName().toString());
+    }
+
+    /** As {@link #check(Path)}, from text. */
+    public static Checked check(String yaml, String sourceName) throws PolicyException {
+        Loaded loaded = new Reader(yaml, sourceName).read();
+        PolicyAnalysis analysis = PolicyAnalysis.analyse(loaded.policy);
+        return new Checked(loaded.policy, analysis,
+                analysis.ok() ? Optional.empty() : Optional.of(loaded.refusal(analysis)));
     }
 
     private static String read(Path file) throws PolicyException {
@@ -106,6 +117,25 @@ public final class PolicyLoader {
         } catch (IOException e) {
             throw new PolicyException(file.toString(), 0, "", "cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Loads a policy from its JSON form ({@link Policy#document()}, as the log carries it in
+     * {@code log.genesis} and {@code policy.activated} entries, or as the {@code config} of a change
+     * request for the component {@code policy}), with exactly the checks of {@link #parse}: the
+     * same validation, guard compilation and analysis, and the same refusals. The resulting
+     * policy's document equals {@code document}, so {@link PolicyHash} gives the hash of the JSON
+     * that was passed in. Errors carry no line number (line 0): JSON in a log has none to show.
+     *
+     * @param sourceName what errors call the document, for example {@code genesis policy}
+     */
+    public static Policy fromJson(JsonNode document, String sourceName) throws PolicyException {
+        Loaded loaded = new Reader(document, sourceName).read();
+        PolicyAnalysis analysis = PolicyAnalysis.analyse(loaded.policy);
+        if (!analysis.ok()) {
+            throw loaded.refusal(analysis);
+        }
+        return loaded.policy;
     }
 
     /** A policy as read, with the line of each field, before the analysis gate. */
@@ -139,6 +169,9 @@ public final class PolicyLoader {
     }
 
     static int lineOf(Map<String, Integer> lines, String pointer) {
+        if (lines.isEmpty()) {
+            return 0; // read from JSON, not from a file: no lines
+        }
         String p = pointer;
         while (true) {
             Integer line = lines.get(p);
@@ -220,9 +253,19 @@ public final class PolicyLoader {
         /** The container being read, for errors the YAML parser reports (duplicate keys). */
         private String container = "";
 
+        /** The document, when reading JSON rather than YAML. */
+        private final JsonNode given;
+
         Reader(String yaml, String file) {
             this.yaml = yaml;
             this.file = file;
+            this.given = null;
+        }
+
+        Reader(JsonNode document, String file) {
+            this.yaml = null;
+            this.file = file;
+            this.given = java.util.Objects.requireNonNull(document, "document").deepCopy();
         }
 
         PolicyException err(N at, String detail) {
@@ -252,7 +295,7 @@ public final class PolicyLoader {
                     String at = container;
                     throw new PolicyException(file, line, at, "duplicate key '" + dup + "'");
                 }
-                throw new PolicyException(file, line, "", "not valid YAML: " + firstLine(msg), e);
+                throw new PolicyException(file, line, "", "not valid YAML: " + yamlProblem(msg), e);
             } catch (IOException e) {
                 throw new PolicyException(file, 0, "", "cannot read: " + e.getMessage(), e);
             }
@@ -322,18 +365,24 @@ public final class PolicyLoader {
             };
         }
 
-        private static String firstLine(String s) {
+        /** SnakeYAML's message without its quoted source lines and positions: "while ...; expected ...". */
+        private static String yamlProblem(String s) {
             if (s == null) {
                 return "";
             }
-            int nl = s.indexOf('\n');
-            return nl < 0 ? s : s.substring(0, nl);
+            List<String> parts = new ArrayList<>();
+            for (String l : s.split("\n")) {
+                if (!l.isBlank() && !Character.isWhitespace(l.charAt(0))) {
+                    parts.add(l.strip());
+                }
+            }
+            return String.join("; ", parts);
         }
 
         // ---------------------------------------------------------------- pass 2: tree to model
 
         Loaded read() throws PolicyException {
-            JsonNode doc = tree();
+            JsonNode doc = given != null ? given : tree();
             N root = new N(doc, "", "");
             if (!doc.isObject()) {
                 throw err(root, "a policy is a map with the keys policy, components, roles, principals, approvals, separation and timing");

@@ -25,6 +25,7 @@ import org.foureyes.server.core.LogKeySigner;
 import org.foureyes.server.core.LogKeys;
 import org.foureyes.server.db.Dialect;
 import org.foureyes.server.db.JdbiLogStore;
+import org.foureyes.server.cli.PolicyCommand;
 import org.foureyes.server.db.Migrations;
 import org.foureyes.server.health.DataDirectoryHealthCheck;
 import org.foureyes.server.health.LogAppenderHealthCheck;
@@ -47,6 +48,7 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
 
     @Override
     public void initialize(Bootstrap<FoureyesConfiguration> bootstrap) {
+        bootstrap.addCommand(new PolicyCommand());
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
             public DataSourceFactory getDataSourceFactory(FoureyesConfiguration configuration) {

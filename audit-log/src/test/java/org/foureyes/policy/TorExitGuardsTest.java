@@ -1,0 +1,85 @@
+package org.foureyes.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The content guards of policies/tor-exit.yml let the intended configurations through and nothing wider. */
+class TorExitGuardsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static Policy policy;
+
+    static final String RELAY = """
+            {"nickname": "foureyesExit", "contact": "ops@example.org",
+             "exit_policy": ["accept *:80", "accept *:443", "reject *:*"], "exit_tos": 40,
+             "outbound_bind_address_exit": "192.0.2.10", "outbound_bind_address_or": "192.0.2.11"}""";
+    static final String SWITCH = """
+            {"mirror": {"enabled": true, "sessions": [{"name": "exit", "source": "swp1", "direction": "ingress", "destination": "swp8"}]},
+             "firewall": {"default": "drop", "rules": [{"action": "accept", "direction": "in", "proto": "tcp", "port": 443}]}}""";
+    static final String MONITOR = """
+            {"capture": {"enabled": true, "interface": "mirror0", "exit_tos": 40, "filter": "ip[1] & 0xfc == 40"},
+             "record": {"fields": ["dst_port", "asn", "country", "bytes", "packets", "time_bucket"], "bucket_minutes": 60, "retention_days": 30}}""";
+
+    @BeforeAll
+    static void load() throws Exception {
+        policy = PolicyLoader.load(TorExitPolicyTest.TOR_EXIT);
+    }
+
+    private static List<String> check(String component, String config, String current) throws Exception {
+        ContentGuards g = ContentGuards.compile(policy.components().get(component));
+        JsonNode cur = current == null ? null : JSON.readTree(current);
+        return g.check(JSON.readTree(config), cur, ContentGuards.request("rene", component, "test", false))
+                .stream().map(GuardViolation::guard).toList();
+    }
+
+    @Test
+    void guards_intendedConfigurations_pass() throws Exception {
+        assertThat(check("relay", RELAY, null)).isEmpty();
+        assertThat(check("switch", SWITCH, null)).isEmpty();
+        assertThat(check("monitor", MONITOR, null)).isEmpty();
+        assertThat(check("monitor", MONITOR.replace("== 40\"", "== 40 and (tcp)\""), MONITOR)).isEmpty();
+    }
+
+    @Test
+    void monitorGuards_widenedFilter_refused() throws Exception {
+        assertThat(check("monitor", MONITOR.replace("== 40\"", "== 40 and (tcp) or udp\""), MONITOR))
+                .containsExactly("only-marked-exit-traffic");
+        assertThat(check("monitor", MONITOR.replace("\"ip[1] & 0xfc == 40\"", "\"ip\""), MONITOR))
+                .containsExactly("only-marked-exit-traffic");
+    }
+
+    @Test
+    void monitorGuards_addressesOrLongRetention_refused() throws Exception {
+        assertThat(check("monitor", MONITOR.replace("\"asn\"", "\"dst_addr\""), MONITOR)).contains("schema", "no-addresses-recorded");
+        assertThat(check("monitor", MONITOR.replace("\"retention_days\": 30", "\"retention_days\": 90"), MONITOR))
+                .contains("schema", "short-retention");
+        assertThat(check("monitor", MONITOR.replace("40", "44"), MONITOR)).contains("exit-mark-unchanged");
+    }
+
+    @Test
+    void switchGuards_otherSourceOrDestination_refused() throws Exception {
+        assertThat(check("switch", SWITCH.replace("\"source\": \"swp1\"", "\"source\": \"swp2\""), SWITCH))
+                .contains("schema", "mirror-source-is-relay-egress");
+        assertThat(check("switch", SWITCH.replace("\"destination\": \"swp8\"", "\"destination\": \"swp3\""), SWITCH))
+                .contains("schema", "mirror-destination-is-monitor");
+    }
+
+    @Test
+    void relayGuards_sharedAddressOrOpenPolicyOrNewMark_refused() throws Exception {
+        assertThat(check("relay", RELAY.replace("192.0.2.11", "192.0.2.10"), RELAY)).containsExactly("exit-traffic-has-own-address");
+        assertThat(check("relay", RELAY.replace(", \"reject *:*\"", ""), RELAY)).containsExactly("exit-policy-ends-with-reject-all");
+        assertThat(check("relay", RELAY.replace("\"exit_tos\": 40", "\"exit_tos\": 44"), RELAY)).containsExactly("exit-mark-unchanged");
+    }
+
+    @Test
+    void emergencies_switchOffMirrorAndCapture_declared() {
+        assertThat(policy.components().get("switch").emergency().orElseThrow().set()).containsOnlyKeys("mirror.enabled");
+        assertThat(policy.components().get("monitor").emergency().orElseThrow().set()).containsOnlyKeys("capture.enabled");
+        assertThat(policy.components().get("monitor").emergency().orElseThrow().approvals().factors()).isEmpty();
+        assertThat(policy.components().get("relay").emergency()).isEmpty();
+    }
+}

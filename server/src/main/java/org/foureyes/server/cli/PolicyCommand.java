@@ -1,0 +1,79 @@
+package org.foureyes.server.cli;
+
+import io.dropwizard.core.cli.Command;
+import io.dropwizard.core.setup.Bootstrap;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+import net.sourceforge.argparse4j.impl.Arguments;
+import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
+import net.sourceforge.argparse4j.inf.Subparsers;
+import org.foureyes.policy.cli.PolicyCli;
+
+/**
+ * {@code foureyes policy check FILE [--json]} and {@code foureyes policy diff OLD NEW [--json]}.
+ *
+ * <p>A thin shell over {@link PolicyCli} (module audit-log), which holds the logic and the exit
+ * codes: 0 ok, 1 a violation, 2 a file that cannot be loaded. Dropwizard's {@code Cli} would turn
+ * any exception into exit status 1 with a stack trace, so this command prints the message itself and
+ * ends the process with {@link PolicyCli}'s code when it is not 0.
+ */
+public class PolicyCommand extends Command {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final IntConsumer exit;
+
+    public PolicyCommand() {
+        this(System.out, System.err, System::exit);
+    }
+
+    /** For tests: where to print, and what to do with a non-zero exit code. */
+    public PolicyCommand(PrintStream out, PrintStream err, IntConsumer exit) {
+        super("policy", "Check a policy file (rights, separation of duties, coalitions) or compare two");
+        this.out = out;
+        this.err = err;
+        this.exit = exit;
+    }
+
+    @Override
+    public void configure(Subparser subparser) {
+        Subparsers actions = subparser.addSubparsers().dest("policy_action").title("actions");
+        Subparser check = actions.addParser("check")
+                .help("print the analysis of a policy; exit 1 on a violation, 2 if it cannot be loaded");
+        check.addArgument("file").metavar("FILE").help("the policy file (YAML)");
+        check.addArgument("--json").action(Arguments.storeTrue()).help("print JSON instead of text");
+        Subparser diff = actions.addParser("diff")
+                .help("show what a proposed policy changes in rights, approval rules and coalition sizes");
+        diff.addArgument("old").metavar("OLD").help("the policy in force");
+        diff.addArgument("new").metavar("NEW").help("the proposed policy");
+        diff.addArgument("--json").action(Arguments.storeTrue()).help("print JSON instead of text");
+    }
+
+    @Override
+    public void run(Bootstrap<?> bootstrap, Namespace namespace) {
+        int code = PolicyCli.run(arguments(namespace), out, err);
+        out.flush();
+        err.flush();
+        if (code != PolicyCli.OK) {
+            exit.accept(code);
+        }
+    }
+
+    static String[] arguments(Namespace ns) {
+        List<String> args = new ArrayList<>();
+        String action = ns.getString("policy_action");
+        args.add(action);
+        if ("check".equals(action)) {
+            args.add(ns.getString("file"));
+        } else {
+            args.add(ns.getString("old"));
+            args.add(ns.getString("new"));
+        }
+        if (Boolean.TRUE.equals(ns.getBoolean("json"))) {
+            args.add("--json");
+        }
+        return args.toArray(String[]::new);
+    }
+}

@@ -1,0 +1,62 @@
+package org.foureyes.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dropwizard.core.cli.Cli;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.util.JarLocation;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.foureyes.server.FoureyesApplication;
+import org.foureyes.server.FoureyesConfiguration;
+import org.junit.jupiter.api.Test;
+
+/** The Dropwizard command parses its arguments, delegates to PolicyCli and exits with its code. */
+class PolicyCommandTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final List<Integer> exits = new ArrayList<>();
+
+    private Optional<Throwable> run(String... args) {
+        FoureyesApplication app = new FoureyesApplication();
+        Bootstrap<FoureyesConfiguration> bootstrap = new Bootstrap<>(app);
+        bootstrap.addCommand(new PolicyCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), exits::add));
+        Cli cli = new Cli(new JarLocation(FoureyesApplication.class), bootstrap, out, err);
+        return cli.run(args);
+    }
+
+    @Test
+    void initialize_registersPolicyCommand() {
+        FoureyesApplication app = new FoureyesApplication();
+        Bootstrap<FoureyesConfiguration> bootstrap = new Bootstrap<>(app);
+        app.initialize(bootstrap);
+        assertThat(bootstrap.getCommands()).anyMatch(c -> c instanceof PolicyCommand && c.getName().equals("policy"));
+    }
+
+    @Test
+    void policyCheck_torExit_printsAnalysisAndDoesNotExit() {
+        assertThat(run("policy", "check", "../policies/tor-exit.yml")).isEmpty();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("widen-monitoring (relay, switch, monitor): 3 (rene, nora, anna)");
+        assertThat(exits).isEmpty();
+    }
+
+    @Test
+    void policyCheckJson_malformed_exitsTwoWithMessage() {
+        assertThat(run("policy", "check", "--json",
+                "../audit-log/src/test/resources/policies/malformed/missing-timing.yml")).isEmpty();
+        assertThat(exits).containsExactly(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing-timing.yml:2: timing: required field missing\n");
+    }
+
+    @Test
+    void policyDiff_sameFile_noChanges() {
+        assertThat(run("policy", "diff", "../policies/tor-exit.yml", "../policies/tor-exit.yml")).isEmpty();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("no changes: the documents are identical");
+        assertThat(exits).isEmpty();
+    }
+}
