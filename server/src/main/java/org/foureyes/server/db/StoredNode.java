@@ -1,0 +1,10 @@
+package org.foureyes.server.db;
+
+/** The hash of the complete subtree at ({@code level}, {@code index}). */
+public record StoredNode(int level, long index, byte[] hash) {
+
+    /** The storage key, {@link TreeNodeIds#postOrder}. */
+    public long id() {
+        return TreeNodeIds.postOrder(level, index);
+    }
+}
