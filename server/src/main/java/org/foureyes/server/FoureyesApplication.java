@@ -23,6 +23,7 @@ import org.foureyes.server.core.LogBootstrap;
 import org.foureyes.server.core.LogConfiguration;
 import org.foureyes.server.core.LogKeySigner;
 import org.foureyes.server.core.LogKeys;
+import org.foureyes.server.core.WitnessPusher;
 import org.foureyes.server.db.Dialect;
 import org.foureyes.server.db.JdbiLogStore;
 import org.foureyes.server.cli.PolicyCommand;
@@ -80,6 +81,7 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         environment.lifecycle().manage(appender);
         environment.lifecycle().manage(new LogBootstrap(store, appender, signer,
                 () -> initialPolicy(Path.of(config.getPolicyFile()))));
+        environment.lifecycle().manage(WitnessPusher.fromConfig(store, config.getWitnesses()));
 
         // Resources; every error is application/problem+json, so Dropwizard's own mappers are off.
         if (config.getServerFactory() instanceof AbstractServerFactory server) {

@@ -6,7 +6,10 @@ import io.dropwizard.db.DataSourceFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import java.util.ArrayList;
+import java.util.List;
 import org.foureyes.server.core.LogConfiguration;
+import org.foureyes.server.core.WitnessConfiguration;
 
 /** The service's configuration, read from {@code config.yml}. */
 public class FoureyesConfiguration extends Configuration {
@@ -59,6 +62,21 @@ public class FoureyesConfiguration extends Configuration {
     @JsonProperty("log")
     public void setLog(LogConfiguration log) {
         this.log = log;
+    }
+
+    /** Witnesses to push each new checkpoint to (docs/witness.md); none by default. */
+    @Valid
+    @NotNull
+    private List<WitnessConfiguration> witnesses = new ArrayList<>();
+
+    @JsonProperty
+    public List<WitnessConfiguration> getWitnesses() {
+        return witnesses;
+    }
+
+    @JsonProperty
+    public void setWitnesses(List<WitnessConfiguration> witnesses) {
+        this.witnesses = witnesses;
     }
 
     @JsonProperty
