@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -30,7 +28,8 @@ import org.foureyes.policy.Policy;
  * one run, each once after one warm-up pass over a prefix:
  *
  * <ol>
- *   <li>baseline SHA-256: read entries.ndjson in 1 MiB blocks and hash every line once (JDK);
+ *   <li>baseline SHA-256: read entries.ndjson in 1 MiB blocks and hash every line once (JDK), the
+ *       verifier's reading loop with nothing else ({@link VerifyThroughputBench#sha256Lines});
  *   <li>baseline Ed25519: verify N statement signatures (BouncyCastle, as {@code VerifierKey}
  *       does), cycling through the first 10,000 statements of the log with their keys;
  *   <li>{@link LogVerifier} alone (chain, tree, checkpoint: {@code --chain-only});
@@ -67,12 +66,12 @@ public final class FullVerifyBench {
         }
 
         // warm-up: a little of each; full verification on a 10,000-entry log (cached too)
-        sha256(entries, n / 10);
+        VerifyThroughputBench.sha256Lines(entries);
         ed25519(sample, sampleKeys, Math.min(n / 10, 20_000));
         LogVerifier.builder(key).build().verify(dir);
         FullVerifier.builder(key).build().verify(n > 10_000 ? BenchLog.export(10_000) : dir);
 
-        Measure sha = measure(() -> sha256(entries, Long.MAX_VALUE));
+        Measure sha = measure(() -> VerifyThroughputBench.sha256Lines(entries));
         Measure ed = measure(() -> ed25519(sample, sampleKeys, n));
         Measure chain = measure(() -> {
             VerificationResult r = LogVerifier.builder(key).build().verify(dir);
@@ -125,34 +124,6 @@ public final class FullVerifyBench {
     static void row(String what, int n, Measure m, Measure full) {
         System.out.printf(Locale.ROOT, "| %s | %,.0f | %.1f | %.1f | %.1fx |%n", what, n / m.wallSeconds(),
                 m.wallSeconds(), m.cpuSeconds(), full.wallSeconds() / m.wallSeconds());
-    }
-
-    /** Hashes every line (up to {@code limit}) of the file once, reading 1 MiB blocks. */
-    static long sha256(Path file, long limit) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        byte[] buf = new byte[1 << 20];
-        byte[] out = new byte[32];
-        long lines = 0;
-        int keep = 0;
-        try (InputStream in = Files.newInputStream(file)) {
-            int r;
-            while ((r = in.read(buf, keep, buf.length - keep)) > 0 && lines < limit) {
-                int end = keep + r;
-                int start = 0;
-                for (int i = 0; i < end && lines < limit; i++) {
-                    if (buf[i] == '\n') {
-                        md.update((byte) 0);
-                        md.update(buf, start, i - start);
-                        md.digest(out, 0, 32);
-                        lines++;
-                        start = i + 1;
-                    }
-                }
-                keep = end - start;
-                System.arraycopy(buf, start, buf, 0, keep);
-            }
-        }
-        return lines;
     }
 
     /** Verifies {@code n} signatures, cycling through the sample. */

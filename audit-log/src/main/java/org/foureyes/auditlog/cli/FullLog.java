@@ -8,9 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import org.foureyes.auditlog.VerifierKey;
 import org.foureyes.auditlog.verify.AuditReport;
 import org.foureyes.auditlog.verify.AuditReport.ChangeHistory;
@@ -260,9 +258,5 @@ final class FullLog {
 
     static String b64(byte[] h) {
         return Base64.getEncoder().encodeToString(h);
-    }
-
-    static String join(List<String> xs) {
-        return xs.stream().collect(Collectors.joining(", "));
     }
 }
