@@ -81,10 +81,11 @@ public final class LogAppender implements Managed {
         }
     }
 
-    private record Pending(EntryDraft draft, CompletableFuture<Receipt> future, long enqueuedNanos) {
+    private record Pending(GroupDraft draft, CompletableFuture<List<Receipt>> future, long enqueuedNanos) {
     }
 
     private final Jdbi jdbi;
+    private final CommitListener listener;
     private final Dialect dialect;
     private final CheckpointSigner signer;
     private final Clock clock;
@@ -151,6 +152,16 @@ public final class LogAppender implements Managed {
 
     public LogAppender(Jdbi jdbi, Dialect dialect, CheckpointSigner signer, Clock clock, MetricRegistry metrics,
             Settings settings) {
+        this(jdbi, dialect, signer, clock, metrics, settings, null);
+    }
+
+    /**
+     * @param listener told, on the writer thread, of every committed batch's entries in seq order,
+     *     after the commit and before any of the batch's futures completes; may be null
+     */
+    public LogAppender(Jdbi jdbi, Dialect dialect, CheckpointSigner signer, Clock clock, MetricRegistry metrics,
+            Settings settings, CommitListener listener) {
+        this.listener = listener;
         this.jdbi = jdbi;
         this.dialect = dialect;
         this.signer = signer;
@@ -172,7 +183,17 @@ public final class LogAppender implements Managed {
      * appender is not running, or its queue is full).
      */
     public CompletableFuture<Receipt> append(EntryDraft draft) {
-        CompletableFuture<Receipt> future = new CompletableFuture<>();
+        return appendAll(ctx -> List.of(draft.draft(ctx))).thenApply(receipts -> receipts.get(0));
+    }
+
+    /**
+     * Queues a group of entries that must be appended together, at consecutive seqs in one
+     * transaction, or not at all (for example a decision and the supersessions it causes). The
+     * future gets one receipt per entry, in order, all with the same checkpoint. Fails as
+     * {@link #append}; a group that refuses or is empty writes none of its entries.
+     */
+    public CompletableFuture<List<Receipt>> appendAll(GroupDraft draft) {
+        CompletableFuture<List<Receipt>> future = new CompletableFuture<>();
         if (stopping || writer == null) {
             future.completeExceptionally(new AppendFailedException("the log appender is not running", null));
             return future;
@@ -288,6 +309,7 @@ public final class LogAppender implements Managed {
     /** The outcome of one transaction, for completing futures after the commit. */
     private static final class Written {
         final List<Pending> accepted = new ArrayList<>();
+        final List<List<LogEntry>> groups = new ArrayList<>(); // per accepted pending
         final List<LogEntry> entries = new ArrayList<>();
         final Map<NodeId, byte[]> nodes = new HashMap<>();
         long oldSize;
@@ -328,8 +350,17 @@ public final class LogAppender implements Managed {
         if (w.accepted.isEmpty()) {
             return;
         }
-        batchSizes.update(w.accepted.size());
-        appends.mark(w.accepted.size());
+        batchSizes.update(w.entries.size());
+        appends.mark(w.entries.size());
+        if (listener != null) {
+            try {
+                listener.committed(List.copyOf(w.entries));
+            } catch (RuntimeException e) {
+                // The entries are durable; whoever listens must catch up from the store.
+                LOG.error("the commit listener failed on entries {} to {}: {}", w.oldSize, w.newSize - 1,
+                        describe(e), e);
+            }
+        }
         completeReceipts(w);
     }
 
@@ -337,24 +368,28 @@ public final class LogAppender implements Managed {
     private void completeReceipts(Written w) {
         BatchProofs proofs = new BatchProofs(w.newSize, w.nodes);
         for (int i = 0; i < w.accepted.size(); i++) {
-            LogEntry e = w.entries.get(i);
             Pending p = w.accepted.get(i);
-            try {
-                List<byte[]> proof = proofs.inclusion(e.seq());
-                if (proof == null) {
-                    proof = MerkleProofs.inclusion(e.seq(), w.newSize, overlay(w));
+            List<Receipt> receipts = new ArrayList<>();
+            for (LogEntry e : w.groups.get(i)) {
+                try {
+                    List<byte[]> proof = proofs.inclusion(e.seq());
+                    if (proof == null) {
+                        proof = MerkleProofs.inclusion(e.seq(), w.newSize, overlay(w));
+                    }
+                    List<String> b64 = new ArrayList<>(proof.size());
+                    for (byte[] h : proof) {
+                        b64.add(Base64.getEncoder().encodeToString(h));
+                    }
+                    receipts.add(new Receipt(e.seq(), e.toString(), w.note, b64));
+                } catch (LogStoreException | RuntimeException ex) {
+                    // The entry is durable; only its receipt could not be built. Not an
+                    // AppendFailedException: retrying would append it twice.
+                    p.future().completeExceptionally(new IllegalStateException("entry " + e.seq()
+                            + " was appended, but its receipt could not be built: " + ex.getMessage(), ex));
+                    break;
                 }
-                List<String> b64 = new ArrayList<>(proof.size());
-                for (byte[] h : proof) {
-                    b64.add(Base64.getEncoder().encodeToString(h));
-                }
-                p.future().complete(new Receipt(e.seq(), e.toString(), w.note, b64));
-            } catch (LogStoreException | RuntimeException ex) {
-                // The entry is durable; only its receipt could not be built. Not an
-                // AppendFailedException: retrying would append it twice.
-                p.future().completeExceptionally(new IllegalStateException("entry " + e.seq()
-                        + " was appended, but its receipt could not be built: " + ex.getMessage(), ex));
             }
+            p.future().complete(List.copyOf(receipts));
         }
     }
 
@@ -415,10 +450,19 @@ public final class LogAppender implements Managed {
             long time = Math.max(clock.millis(), lastTime);
             Instant at = Instant.ofEpochMilli(time);
             Context ctx = new Context(seq, at, h);
-            LogEntry entry;
+            List<LogEntry> group = new ArrayList<>();
             try {
-                EntryContent c = p.draft().draft(ctx);
-                entry = LogEntry.create(seq, at, prev, c.type(), c.statement(), c.facts());
+                List<EntryContent> contents = p.draft().draft(ctx);
+                if (contents == null || contents.isEmpty()) {
+                    throw new IllegalArgumentException("the draft produced no entry");
+                }
+                byte[] groupPrev = prev;
+                for (EntryContent c : contents) {
+                    LogEntry entry = LogEntry.create(seq + group.size(), at, groupPrev, c.type(), c.statement(),
+                            c.facts());
+                    group.add(entry);
+                    groupPrev = entry.leafHash();
+                }
             } catch (EntryRefusedException | RuntimeException e) {
                 if (ctx.touched) {
                     throw new IllegalStateException("the draft of entry " + seq
@@ -428,17 +472,20 @@ public final class LogAppender implements Managed {
                         : new EntryRefusedException("entry " + seq + " cannot be written: " + describe(e)));
                 continue;
             }
-            byte[] leaf = entry.leafHash();
-            rows.add(new StoredEntry(seq, entry.bytes(), leaf));
-            range.append(leaf, (id, hash) -> {
-                newNodes.add(new StoredNode(id.level(), id.index(), hash));
-                w.nodes.put(id, hash);
-            });
+            for (LogEntry entry : group) {
+                byte[] leaf = entry.leafHash();
+                rows.add(new StoredEntry(entry.seq(), entry.bytes(), leaf));
+                range.append(leaf, (id, hash) -> {
+                    newNodes.add(new StoredNode(id.level(), id.index(), hash));
+                    w.nodes.put(id, hash);
+                });
+                w.entries.add(entry);
+                prev = leaf;
+                seq++;
+            }
             w.accepted.add(p);
-            w.entries.add(entry);
-            prev = leaf;
+            w.groups.add(group);
             lastTime = time;
-            seq++;
         }
         if (rows.isEmpty()) {
             w.newSize = size;
