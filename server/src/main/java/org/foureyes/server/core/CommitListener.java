@@ -13,4 +13,12 @@ import org.foureyes.auditlog.LogEntry;
 public interface CommitListener {
 
     void committed(List<LogEntry> entries);
+
+    /**
+     * A batch's transaction rolled back: nothing of it was written, and the log is still at
+     * {@code size} entries as far as this appender knows. Whoever applied drafted entries to
+     * in-memory state while drafting must drop them (for example rebuild from the store).
+     */
+    default void rolledBack(long size) {
+    }
 }
