@@ -81,10 +81,11 @@ public final class LogAppender implements Managed {
         }
     }
 
-    private record Pending(EntryDraft draft, CompletableFuture<Receipt> future, long enqueuedNanos) {
+    private record Pending(GroupDraft draft, CompletableFuture<List<Receipt>> future, long enqueuedNanos) {
     }
 
     private final Jdbi jdbi;
+    private final CommitListener listener;
     private final Dialect dialect;
     private final CheckpointSigner signer;
     private final Clock clock;
@@ -142,6 +143,7 @@ public final class LogAppender implements Managed {
 
     private Session session; // writer thread only
     private Tip tip; // writer thread only
+    private long committedSize = -1; // writer thread only: head size after our last commit, -1 if unknown
 
     private final Object lifecycle = new Object();
     private volatile Thread writer;
@@ -151,6 +153,16 @@ public final class LogAppender implements Managed {
 
     public LogAppender(Jdbi jdbi, Dialect dialect, CheckpointSigner signer, Clock clock, MetricRegistry metrics,
             Settings settings) {
+        this(jdbi, dialect, signer, clock, metrics, settings, null);
+    }
+
+    /**
+     * @param listener told, on the writer thread, of every committed batch's entries in seq order,
+     *     after the commit and before any of the batch's futures completes; may be null
+     */
+    public LogAppender(Jdbi jdbi, Dialect dialect, CheckpointSigner signer, Clock clock, MetricRegistry metrics,
+            Settings settings, CommitListener listener) {
+        this.listener = listener;
         this.jdbi = jdbi;
         this.dialect = dialect;
         this.signer = signer;
@@ -172,7 +184,17 @@ public final class LogAppender implements Managed {
      * appender is not running, or its queue is full).
      */
     public CompletableFuture<Receipt> append(EntryDraft draft) {
-        CompletableFuture<Receipt> future = new CompletableFuture<>();
+        return appendAll(ctx -> List.of(draft.draft(ctx))).thenApply(receipts -> receipts.get(0));
+    }
+
+    /**
+     * Queues a group of entries that must be appended together, at consecutive seqs in one
+     * transaction, or not at all (for example a decision and the supersessions it causes). The
+     * future gets one receipt per entry, in order, all with the same checkpoint. Fails as
+     * {@link #append}; a group that refuses or is empty writes none of its entries.
+     */
+    public CompletableFuture<List<Receipt>> appendAll(GroupDraft draft) {
+        CompletableFuture<List<Receipt>> future = new CompletableFuture<>();
         if (stopping || writer == null) {
             future.completeExceptionally(new AppendFailedException("the log appender is not running", null));
             return future;
@@ -288,6 +310,7 @@ public final class LogAppender implements Managed {
     /** The outcome of one transaction, for completing futures after the commit. */
     private static final class Written {
         final List<Pending> accepted = new ArrayList<>();
+        final List<List<LogEntry>> groups = new ArrayList<>(); // per accepted pending
         final List<LogEntry> entries = new ArrayList<>();
         final Map<NodeId, byte[]> nodes = new HashMap<>();
         long oldSize;
@@ -306,7 +329,9 @@ public final class LogAppender implements Managed {
             Session sess = session;
             w = sess.handle.inTransaction(h -> write(sess, batch));
             tip = new Tip(w.newSize, w.lastLeafHash, w.range);
-        } catch (Exception e) {
+            committedSize = w.newSize;
+        } catch (Exception | LinkageError | AssertionError e) {
+            // Anything a draft or the database throws; a VirtualMachineError goes on up.
             tip = null;
             if (session != null) {
                 session.close();
@@ -317,6 +342,13 @@ public final class LogAppender implements Managed {
             LOG.error("log append of {} entries failed and was rolled back: {}", batch.size(), why, e);
             AppendFailedException failure = new AppendFailedException(
                     "the log append failed and nothing was written: " + why, e);
+            if (listener != null) {
+                try {
+                    listener.rolledBack(committedSize);
+                } catch (RuntimeException le) {
+                    LOG.error("the commit listener failed on a rollback: {}", describe(le), le);
+                }
+            }
             for (Pending p : batch) {
                 if (p.future().completeExceptionally(failure)) {
                     failures.mark();
@@ -328,8 +360,17 @@ public final class LogAppender implements Managed {
         if (w.accepted.isEmpty()) {
             return;
         }
-        batchSizes.update(w.accepted.size());
-        appends.mark(w.accepted.size());
+        batchSizes.update(w.entries.size());
+        appends.mark(w.entries.size());
+        if (listener != null) {
+            try {
+                listener.committed(List.copyOf(w.entries));
+            } catch (RuntimeException e) {
+                // The entries are durable; whoever listens must catch up from the store.
+                LOG.error("the commit listener failed on entries {} to {}: {}", w.oldSize, w.newSize - 1,
+                        describe(e), e);
+            }
+        }
         completeReceipts(w);
     }
 
@@ -337,24 +378,28 @@ public final class LogAppender implements Managed {
     private void completeReceipts(Written w) {
         BatchProofs proofs = new BatchProofs(w.newSize, w.nodes);
         for (int i = 0; i < w.accepted.size(); i++) {
-            LogEntry e = w.entries.get(i);
             Pending p = w.accepted.get(i);
-            try {
-                List<byte[]> proof = proofs.inclusion(e.seq());
-                if (proof == null) {
-                    proof = MerkleProofs.inclusion(e.seq(), w.newSize, overlay(w));
+            List<Receipt> receipts = new ArrayList<>();
+            for (LogEntry e : w.groups.get(i)) {
+                try {
+                    List<byte[]> proof = proofs.inclusion(e.seq());
+                    if (proof == null) {
+                        proof = MerkleProofs.inclusion(e.seq(), w.newSize, overlay(w));
+                    }
+                    List<String> b64 = new ArrayList<>(proof.size());
+                    for (byte[] h : proof) {
+                        b64.add(Base64.getEncoder().encodeToString(h));
+                    }
+                    receipts.add(new Receipt(e.seq(), e.toString(), w.note, b64));
+                } catch (LogStoreException | RuntimeException ex) {
+                    // The entry is durable; only its receipt could not be built. Not an
+                    // AppendFailedException: retrying would append it twice.
+                    p.future().completeExceptionally(new IllegalStateException("entry " + e.seq()
+                            + " was appended, but its receipt could not be built: " + ex.getMessage(), ex));
+                    break;
                 }
-                List<String> b64 = new ArrayList<>(proof.size());
-                for (byte[] h : proof) {
-                    b64.add(Base64.getEncoder().encodeToString(h));
-                }
-                p.future().complete(new Receipt(e.seq(), e.toString(), w.note, b64));
-            } catch (LogStoreException | RuntimeException ex) {
-                // The entry is durable; only its receipt could not be built. Not an
-                // AppendFailedException: retrying would append it twice.
-                p.future().completeExceptionally(new IllegalStateException("entry " + e.seq()
-                        + " was appended, but its receipt could not be built: " + ex.getMessage(), ex));
             }
+            p.future().complete(List.copyOf(receipts));
         }
     }
 
@@ -414,11 +459,20 @@ public final class LogAppender implements Managed {
         for (Pending p : batch) {
             long time = Math.max(clock.millis(), lastTime);
             Instant at = Instant.ofEpochMilli(time);
-            Context ctx = new Context(seq, at, h);
-            LogEntry entry;
+            Context ctx = new Context(seq, at, prev, h);
+            List<LogEntry> group = new ArrayList<>();
             try {
-                EntryContent c = p.draft().draft(ctx);
-                entry = LogEntry.create(seq, at, prev, c.type(), c.statement(), c.facts());
+                List<EntryContent> contents = p.draft().draft(ctx);
+                if (contents == null || contents.isEmpty()) {
+                    throw new IllegalArgumentException("the draft produced no entry");
+                }
+                byte[] groupPrev = prev;
+                for (EntryContent c : contents) {
+                    LogEntry entry = LogEntry.create(seq + group.size(), at, groupPrev, c.type(), c.statement(),
+                            c.facts());
+                    group.add(entry);
+                    groupPrev = entry.leafHash();
+                }
             } catch (EntryRefusedException | RuntimeException e) {
                 if (ctx.touched) {
                     throw new IllegalStateException("the draft of entry " + seq
@@ -428,17 +482,20 @@ public final class LogAppender implements Managed {
                         : new EntryRefusedException("entry " + seq + " cannot be written: " + describe(e)));
                 continue;
             }
-            byte[] leaf = entry.leafHash();
-            rows.add(new StoredEntry(seq, entry.bytes(), leaf));
-            range.append(leaf, (id, hash) -> {
-                newNodes.add(new StoredNode(id.level(), id.index(), hash));
-                w.nodes.put(id, hash);
-            });
+            for (LogEntry entry : group) {
+                byte[] leaf = entry.leafHash();
+                rows.add(new StoredEntry(entry.seq(), entry.bytes(), leaf));
+                range.append(leaf, (id, hash) -> {
+                    newNodes.add(new StoredNode(id.level(), id.index(), hash));
+                    w.nodes.put(id, hash);
+                });
+                w.entries.add(entry);
+                prev = leaf;
+                seq++;
+            }
             w.accepted.add(p);
-            w.entries.add(entry);
-            prev = leaf;
+            w.groups.add(group);
             lastTime = time;
-            seq++;
         }
         if (rows.isEmpty()) {
             w.newSize = size;
@@ -494,13 +551,20 @@ public final class LogAppender implements Managed {
     private static final class Context implements AppendContext {
         private final long seq;
         private final Instant time;
+        private final byte[] prev;
         private final Handle handle;
         boolean touched;
 
-        Context(long seq, Instant time, Handle handle) {
+        Context(long seq, Instant time, byte[] prev, Handle handle) {
             this.seq = seq;
             this.time = time;
+            this.prev = prev;
             this.handle = handle;
+        }
+
+        @Override
+        public byte[] prevLeafHash() {
+            return prev.clone();
         }
 
         @Override

@@ -327,4 +327,101 @@ abstract class LogAppenderTestBase {
         assertThatThrownBy(() -> appender.append(Genesis.draft(ORIGIN, verifier, policy, "00".repeat(32)))
                 .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(EntryRefusedException.class);
     }
+
+    @Test
+    void appendAll_group_getsConsecutiveSeqsInOneCheckpointAndVerifies() throws Exception {
+        Jdbi jdbi = db.newJdbi();
+        LogAppender appender = start(jdbi);
+        appender.append(draft("before")).get(30, TimeUnit.SECONDS);
+        List<Receipt> group = appender.appendAll(ctx -> List.of(
+                new EntryContent("change.expired", null, JsonNodeFactory.instance.objectNode()
+                        .put("change", ctx.seq()).put("state", "expired").put("reason", "first of group")),
+                new EntryContent("change.expired", null, JsonNodeFactory.instance.objectNode()
+                        .put("change", ctx.seq() + 1).put("state", "expired").put("reason", "second of group"))))
+                .get(30, TimeUnit.SECONDS);
+        assertThat(group).extracting(Receipt::seq).containsExactly(1L, 2L);
+        assertThat(group.get(0).checkpoint()).isEqualTo(group.get(1).checkpoint());
+        List<Receipt> all = new ArrayList<>(group);
+        all.add(0, new JdbiLogStoreReceipt(jdbi).receipt(0));
+        verifyLog(new JdbiLogStore(jdbi), all, 3);
+    }
+
+    @Test
+    void appendAll_groupRefuses_writesNoneOfIt() throws Exception {
+        Jdbi jdbi = db.newJdbi();
+        LogAppender appender = start(jdbi);
+        CompletableFuture<List<Receipt>> refused = appender.appendAll(ctx -> {
+            throw new EntryRefusedException("no");
+        });
+        CompletableFuture<List<Receipt>> empty = appender.appendAll(ctx -> List.of());
+        assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(EntryRefusedException.class);
+        assertThatThrownBy(() -> empty.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(EntryRefusedException.class);
+        assertThat(appender.append(draft("after")).get(30, TimeUnit.SECONDS).seq()).isZero();
+    }
+
+    @Test
+    void commitListener_committedBatch_seesEntriesInOrderBeforeFuturesComplete() throws Exception {
+        Jdbi jdbi = db.newJdbi();
+        List<Long> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        LogAppender appender = new LogAppender(jdbi, Dialect.of(jdbi), new LogKeySigner(key, ORIGIN),
+                Clock.systemUTC(), new MetricRegistry(), LogAppender.Settings.DEFAULT,
+                entries -> entries.forEach(e -> seen.add(e.seq())));
+        appender.start();
+        appenders.add(appender);
+        List<CompletableFuture<Long>> seenAtCompletion = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            seenAtCompletion.add(appender.append(draft("l" + i)).thenApply(r -> {
+                assertThat(seen).contains(r.seq());
+                return r.seq();
+            }));
+        }
+        for (CompletableFuture<Long> f : seenAtCompletion) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(seen).containsExactlyElementsOf(java.util.stream.LongStream.range(0, 50).boxed().toList());
+    }
+
+    @Test
+    void commitListener_batchRollsBack_isToldTheSizeThatStands() throws Exception {
+        Jdbi jdbi = db.newJdbi();
+        List<Long> rolledBack = java.util.Collections.synchronizedList(new ArrayList<>());
+        LogAppender appender = new LogAppender(jdbi, Dialect.of(jdbi), new LogKeySigner(key, ORIGIN),
+                Clock.systemUTC(), new MetricRegistry(), LogAppender.Settings.DEFAULT, new CommitListener() {
+                    @Override
+                    public void committed(List<LogEntry> entries) {
+                    }
+
+                    @Override
+                    public void rolledBack(long size) {
+                        rolledBack.add(size);
+                    }
+                });
+        appender.start();
+        appenders.add(appender);
+        Receipt first = appender.append(ctx -> {
+            assertThat(ctx.prevLeafHash()).isEqualTo(LogEntry.GENESIS_PREV);
+            return draft("first").draft(ctx);
+        }).get(30, TimeUnit.SECONDS);
+        byte[] firstLeaf = LogEntry.parse(first.entry().getBytes(StandardCharsets.UTF_8)).leafHash();
+        CompletableFuture<Receipt> broken = appender.append(ctx -> {
+            assertThat(ctx.prevLeafHash()).isEqualTo(firstLeaf);
+            ctx.handle(); // touched the transaction, then fails: the whole batch rolls back
+            throw new IllegalStateException("draft bug");
+        });
+        assertThatThrownBy(() -> broken.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(AppendFailedException.class);
+        assertThat(rolledBack).containsExactly(1L);
+        assertThat(new JdbiLogStore(jdbi).size()).isEqualTo(1);
+    }
+
+    /** Receipt-like view of an entry already in the store (its proof in the latest tree). */
+    private record JdbiLogStoreReceipt(Jdbi jdbi) {
+        Receipt receipt(long seq) throws Exception {
+            JdbiLogStore store = new JdbiLogStore(jdbi);
+            StoredCheckpoint cp = store.latestCheckpoint().orElseThrow();
+            List<String> proof = store.inclusionProof(seq, cp.size()).stream()
+                    .map(Base64.getEncoder()::encodeToString).toList();
+            return new Receipt(seq, new String(store.entries(seq, seq + 1).get(0).entry(), StandardCharsets.UTF_8),
+                    cp.note(), proof);
+        }
+    }
 }
