@@ -79,6 +79,11 @@ public final class VerifyMain {
     }
 
     public static void main(String[] args) {
+        // Libraries of the policy replay (CEL, JSON Schema) log through SLF4J, which has no
+        // provider in this jar; keep its three-line warning off the auditor's stderr.
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.err.flush();
