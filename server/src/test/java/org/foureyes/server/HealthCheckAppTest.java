@@ -2,43 +2,43 @@ package org.foureyes.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import jakarta.ws.rs.core.Response;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.foureyes.server.db.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(DropwizardExtensionsSupport.class)
 class HealthCheckAppTest {
-    private static final Path DATA = tempDir();
+    private static final Path DATA = AppTestSupport.tempDir("foureyes-health");
+    private static TestDatabase db;
+    private static DropwizardAppExtension<FoureyesConfiguration> app;
 
-    static final DropwizardAppExtension<FoureyesConfiguration> APP = new DropwizardAppExtension<>(
-            FoureyesApplication.class,
-            ResourceHelpers.resourceFilePath("test-config.yml"),
-            ConfigOverride.config("dataDir", DATA.toString()),
-            ConfigOverride.config("database.url", "jdbc:sqlite:" + DATA.resolve("foureyes.db")));
+    @BeforeAll
+    static void start() throws Exception {
+        db = TestDatabase.sqlite(DATA.resolve("foureyes.db"));
+        app = AppTestSupport.app(db, DATA);
+        app.before();
+    }
 
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("foureyes-health");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    @AfterAll
+    static void stop() throws Exception {
+        app.after();
+        db.close();
     }
 
     @Test
     void healthcheck_freshDataDirectory_reportsHealthy() {
-        Response response = APP.client()
-                .target("http://localhost:" + APP.getAdminPort() + "/healthcheck")
+        Response response = app.client()
+                .target("http://localhost:" + app.getAdminPort() + "/healthcheck")
                 .request()
                 .get();
         String body = response.readEntity(String.class);
         assertThat(response.getStatus()).as(body).isEqualTo(200);
-        assertThat(body).contains("\"dataDir\"").contains("\"database\"").contains("\"healthy\":true");
+        assertThat(body).contains("\"dataDir\"").contains("\"database\"").contains("\"logAppender\"")
+                .contains("\"logKey\"").doesNotContain("\"healthy\":false");
         assertThat(DATA.resolve("foureyes.db")).exists();
+        assertThat(DATA.resolve("log.key")).exists();
     }
 }

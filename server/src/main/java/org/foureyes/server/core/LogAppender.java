@@ -1,0 +1,521 @@
+package org.foureyes.server.core;
+
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import io.dropwizard.lifecycle.Managed;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.foureyes.auditlog.Checkpoint;
+import org.foureyes.auditlog.CompactRange;
+import org.foureyes.auditlog.HashReader;
+import org.foureyes.auditlog.LogEntry;
+import org.foureyes.auditlog.LogStoreException;
+import org.foureyes.auditlog.MerkleProofs;
+import org.foureyes.auditlog.NodeId;
+import org.foureyes.server.api.Receipt;
+import java.sql.SQLException;
+import org.foureyes.server.db.AppendStatements;
+import org.foureyes.server.db.CheckpointDao;
+import org.foureyes.server.db.Dialect;
+import org.foureyes.server.db.JdbiLogStore;
+import org.foureyes.server.db.LogHead;
+import org.foureyes.server.db.StoredCheckpoint;
+import org.foureyes.server.db.StoredEntry;
+import org.foureyes.server.db.StoredNode;
+import org.foureyes.server.db.TreeNodeDao;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only writer of the log. Callers {@link #append} a draft and get a future {@link Receipt};
+ * one writer thread takes everything queued (up to {@code maxBatch}) and writes it in one
+ * transaction (group commit):
+ *
+ * <ol>
+ *   <li>lock the head row (PostgreSQL {@code SELECT ... FOR UPDATE}; SQLite: a write as first
+ *       statement takes the database write lock), then read the head: size, last leaf hash and
+ *       time, as committed by whichever instance appended last;
+ *   <li>load the tree's right border (O(log n) stored nodes, one query) and check that it has
+ *       the root of the latest signed checkpoint, so the new checkpoint extends it;
+ *   <li>for each draft: seq = next, time = max(now, previous time), prev = previous leaf hash;
+ *       build the entry, append its leaf, collect the newly complete subtrees;
+ *   <li>insert entries and nodes, sign a checkpoint of the new size, insert it, advance the head,
+ *       commit.
+ * </ol>
+ *
+ * <p>Only after the commit are the futures completed. If anything fails, the transaction rolls
+ * back and every future of the batch fails: nothing acknowledged is lost, nothing unacknowledged
+ * is half-written, and no checkpoint is signed that does not extend the stored, signed head.
+ */
+public final class LogAppender implements Managed {
+    private static final Logger LOG = LoggerFactory.getLogger(LogAppender.class);
+
+    /**
+     * Limits of the appender; the defaults suit both SQLite and PostgreSQL.
+     *
+     * @param maxBatch most entries per transaction (and per checkpoint)
+     * @param queueCapacity most appends waiting; beyond it appends fail at once (back pressure)
+     */
+    public record Settings(int maxBatch, int queueCapacity) {
+        public static final Settings DEFAULT = new Settings(1000, 100_000);
+
+        public Settings {
+            if (maxBatch < 1 || queueCapacity < 1) {
+                throw new IllegalArgumentException("maxBatch and queueCapacity must be positive");
+            }
+        }
+    }
+
+    private record Pending(EntryDraft draft, CompletableFuture<Receipt> future, long enqueuedNanos) {
+    }
+
+    private final Jdbi jdbi;
+    private final Dialect dialect;
+    private final CheckpointSigner signer;
+    private final Clock clock;
+    private final Settings settings;
+    private final JdbiLogStore store;
+    private final BlockingQueue<Pending> queue;
+
+    private final Meter appends;
+    private final Meter failures;
+    private final Histogram batchSizes;
+    private final Timer batchTimer;
+
+    /**
+     * The writer's own handle (one connection, held while the appender runs) and its DAOs, so that
+     * a batch pays neither a pool checkout nor DAO attachment. Dropped after a failed batch.
+     */
+    private static final class Session implements AutoCloseable {
+        final Handle handle;
+        final TreeNodeDao nodes;
+        final CheckpointDao checkpoints;
+        final HashReader reader;
+        final AppendStatements writes;
+
+        Session(Jdbi jdbi, Dialect dialect) throws SQLException {
+            handle = jdbi.open();
+            try {
+                nodes = handle.attach(TreeNodeDao.class);
+                checkpoints = handle.attach(CheckpointDao.class);
+                reader = JdbiLogStore.reader(nodes);
+                writes = new AppendStatements(handle.getConnection(), dialect);
+            } catch (SQLException | RuntimeException e) {
+                handle.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            writes.close();
+            try {
+                handle.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing the appender's database handle failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * What this appender last committed: the tree border after it. Reused by the next batch if
+     * the head is still exactly there (no other instance appended), which saves reading the
+     * border and re-checking the signed root.
+     */
+    private record Tip(long size, byte[] lastLeafHash, CompactRange range) {
+    }
+
+    private Session session; // writer thread only
+    private Tip tip; // writer thread only
+
+    private final Object lifecycle = new Object();
+    private volatile Thread writer;
+    private volatile boolean stopping;
+    private volatile long busySinceNanos; // 0 when the writer is idle
+    private volatile String lastFailure; // null after a successful batch
+
+    public LogAppender(Jdbi jdbi, Dialect dialect, CheckpointSigner signer, Clock clock, MetricRegistry metrics,
+            Settings settings) {
+        this.jdbi = jdbi;
+        this.dialect = dialect;
+        this.signer = signer;
+        this.clock = clock;
+        this.settings = settings;
+        this.store = new JdbiLogStore(jdbi);
+        this.queue = new LinkedBlockingQueue<>(settings.queueCapacity());
+        this.appends = metrics.meter(MetricRegistry.name(LogAppender.class, "appends"));
+        this.failures = metrics.meter(MetricRegistry.name(LogAppender.class, "failed-appends"));
+        this.batchSizes = metrics.histogram(MetricRegistry.name(LogAppender.class, "batch-size"));
+        this.batchTimer = metrics.timer(MetricRegistry.name(LogAppender.class, "batch-commit"));
+        metrics.gauge(MetricRegistry.name(LogAppender.class, "queue-depth"), () -> queue::size);
+    }
+
+    /**
+     * Queues a draft. The future completes with the receipt once the entry is durable and covered
+     * by a signed checkpoint, or fails with: {@link EntryRefusedException} (the draft refused),
+     * {@link AppendFailedException} (the batch's transaction failed; nothing was written), or
+     * {@link IllegalStateException} (the appender is stopped or its queue is full).
+     */
+    public CompletableFuture<Receipt> append(EntryDraft draft) {
+        CompletableFuture<Receipt> future = new CompletableFuture<>();
+        if (stopping || writer == null) {
+            future.completeExceptionally(new IllegalStateException("the log appender is not running"));
+            return future;
+        }
+        if (!queue.offer(new Pending(draft, future, System.nanoTime()))) {
+            future.completeExceptionally(new IllegalStateException("the log appender's queue is full ("
+                    + settings.queueCapacity() + " waiting appends); retry later"));
+        }
+        return future;
+    }
+
+    @Override
+    public void start() {
+        synchronized (lifecycle) {
+            if (writer != null) {
+                return;
+            }
+            stopping = false;
+            writer = new Thread(this::run, "log-appender");
+            writer.setDaemon(false);
+            writer.start();
+        }
+    }
+
+    /** Stops taking appends, writes everything already queued, then ends the writer. */
+    @Override
+    public void stop() throws InterruptedException {
+        Thread t;
+        synchronized (lifecycle) {
+            stopping = true;
+            t = writer;
+        }
+        if (t != null) {
+            t.join(TimeUnit.SECONDS.toMillis(60));
+            if (t.isAlive()) {
+                LOG.error("log appender did not drain its queue within 60 s; interrupting it");
+                t.interrupt();
+            }
+        }
+        Pending p;
+        while ((p = queue.poll()) != null) {
+            p.future().completeExceptionally(new IllegalStateException("the log appender stopped"));
+        }
+    }
+
+    /** Whether the writer thread runs. */
+    public boolean isRunning() {
+        Thread t = writer;
+        return t != null && t.isAlive() && !stopping;
+    }
+
+    /** Appends waiting to be written. */
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    /** How long the oldest waiting append, or the batch being written, has waited (ms; 0 if none). */
+    public long oldestWaitMillis() {
+        long now = System.nanoTime();
+        long oldest = 0;
+        Pending head = queue.peek();
+        if (head != null) {
+            oldest = now - head.enqueuedNanos();
+        }
+        long busy = busySinceNanos;
+        if (busy != 0) {
+            oldest = Math.max(oldest, now - busy);
+        }
+        return TimeUnit.NANOSECONDS.toMillis(oldest);
+    }
+
+    /** The error of the last batch, or null if it committed. */
+    public String lastFailure() {
+        return lastFailure;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(settings.maxBatch());
+        while (true) {
+            Pending first;
+            try {
+                first = queue.poll(50, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (first == null) {
+                if (stopping) {
+                    break;
+                }
+                continue;
+            }
+            batch.clear();
+            batch.add(first);
+            queue.drainTo(batch, settings.maxBatch() - 1);
+            busySinceNanos = first.enqueuedNanos();
+            try {
+                writeBatch(batch);
+            } catch (RuntimeException | Error e) {
+                // writeBatch fails the futures itself; this only keeps the writer alive.
+                LOG.error("log appender: unexpected error", e);
+            } finally {
+                busySinceNanos = 0;
+            }
+        }
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+        LOG.info("log appender stopped");
+    }
+
+    /** The outcome of one transaction, for completing futures after the commit. */
+    private static final class Written {
+        final List<Pending> accepted = new ArrayList<>();
+        final List<LogEntry> entries = new ArrayList<>();
+        final Map<NodeId, byte[]> nodes = new HashMap<>();
+        long oldSize;
+        long newSize;
+        String note;
+        byte[] lastLeafHash;
+        CompactRange range;
+    }
+
+    private void writeBatch(List<Pending> batch) {
+        Written w;
+        try (Timer.Context ignored = batchTimer.time()) {
+            if (session == null) {
+                session = new Session(jdbi, dialect);
+            }
+            Session sess = session;
+            w = sess.handle.inTransaction(h -> write(sess, batch));
+            tip = new Tip(w.newSize, w.lastLeafHash, w.range);
+        } catch (Exception e) {
+            tip = null;
+            if (session != null) {
+                session.close();
+                session = null;
+            }
+            String why = describe(e);
+            lastFailure = why;
+            LOG.error("log append of {} entries failed and was rolled back: {}", batch.size(), why, e);
+            AppendFailedException failure = new AppendFailedException(
+                    "the log append failed and nothing was written: " + why, e);
+            for (Pending p : batch) {
+                if (p.future().completeExceptionally(failure)) {
+                    failures.mark();
+                }
+            }
+            return;
+        }
+        lastFailure = null;
+        if (w.accepted.isEmpty()) {
+            return;
+        }
+        batchSizes.update(w.accepted.size());
+        appends.mark(w.accepted.size());
+        completeReceipts(w);
+    }
+
+    /** Builds each receipt's inclusion proof from memory and completes the futures. */
+    private void completeReceipts(Written w) {
+        BatchProofs proofs = new BatchProofs(w.newSize, w.nodes);
+        for (int i = 0; i < w.accepted.size(); i++) {
+            LogEntry e = w.entries.get(i);
+            Pending p = w.accepted.get(i);
+            try {
+                List<byte[]> proof = proofs.inclusion(e.seq());
+                if (proof == null) {
+                    proof = MerkleProofs.inclusion(e.seq(), w.newSize, overlay(w));
+                }
+                List<String> b64 = new ArrayList<>(proof.size());
+                for (byte[] h : proof) {
+                    b64.add(Base64.getEncoder().encodeToString(h));
+                }
+                p.future().complete(new Receipt(e.seq(), e.toString(), w.note, b64));
+            } catch (LogStoreException | RuntimeException ex) {
+                // The entry is durable; only its receipt could not be built.
+                p.future().completeExceptionally(new AppendFailedException("entry " + e.seq()
+                        + " was appended, but its receipt could not be built: " + ex.getMessage(), ex));
+            }
+        }
+    }
+
+    /** The batch's new nodes and the old border answer every receipt's proof without a query. */
+    private HashReader overlay(Written w) {
+        return ids -> {
+            List<byte[]> out = new ArrayList<>(ids.size());
+            List<NodeId> missing = new ArrayList<>();
+            for (NodeId id : ids) {
+                byte[] h = w.nodes.get(id);
+                out.add(h);
+                if (h == null) {
+                    missing.add(id);
+                }
+            }
+            if (!missing.isEmpty()) {
+                List<byte[]> read = store.readHashes(missing);
+                int k = 0;
+                for (int i = 0; i < out.size(); i++) {
+                    if (out.get(i) == null) {
+                        out.set(i, read.get(k++));
+                    }
+                }
+            }
+            return out;
+        };
+    }
+
+    private Written write(Session sess, List<Pending> batch) throws LogStoreException, SQLException {
+        Handle h = sess.handle;
+        LogHead head = sess.writes.lockHead();
+        long size = head.size();
+        byte[] prev = size == 0 ? LogEntry.GENESIS_PREV : head.lastLeafHash();
+        long lastTime = head.lastTimeMs() == null ? Long.MIN_VALUE : head.lastTimeMs();
+
+        // The border of the stored tree, checked against the latest signed checkpoint.
+        List<NodeId> borderIds = CompactRange.borderIds(size);
+        CompactRange range;
+        Tip last = tip;
+        if (last != null && last.size() == size && size > 0
+                && MessageDigest.isEqual(last.lastLeafHash(), head.lastLeafHash())) {
+            // Nobody appended since our last commit: the head is where we left it.
+            range = CompactRange.fromBorder(size, last.range().border());
+        } else {
+            range = CompactRange.load(size, sess.reader);
+            checkExtendsSigned(sess.checkpoints, size, range);
+        }
+        Written w = new Written();
+        w.oldSize = size;
+        List<byte[]> border = range.border();
+        for (int i = 0; i < borderIds.size(); i++) {
+            w.nodes.put(borderIds.get(i), border.get(i));
+        }
+        List<StoredEntry> rows = new ArrayList<>(batch.size());
+        List<StoredNode> newNodes = new ArrayList<>(batch.size() * 2);
+        long seq = size;
+        for (Pending p : batch) {
+            long time = Math.max(clock.millis(), lastTime);
+            Instant at = Instant.ofEpochMilli(time);
+            Context ctx = new Context(seq, at, h);
+            LogEntry entry;
+            try {
+                EntryContent c = p.draft().draft(ctx);
+                entry = LogEntry.create(seq, at, prev, c.type(), c.statement(), c.facts());
+            } catch (EntryRefusedException | RuntimeException e) {
+                if (ctx.touched) {
+                    throw new IllegalStateException("the draft of entry " + seq
+                            + " wrote to the transaction and then failed: " + describe(e), e);
+                }
+                p.future().completeExceptionally(e instanceof EntryRefusedException ? e
+                        : new EntryRefusedException("entry " + seq + " cannot be written: " + describe(e)));
+                continue;
+            }
+            byte[] leaf = entry.leafHash();
+            rows.add(new StoredEntry(seq, entry.bytes(), leaf));
+            range.append(leaf, (id, hash) -> {
+                newNodes.add(new StoredNode(id.level(), id.index(), hash));
+                w.nodes.put(id, hash);
+            });
+            w.accepted.add(p);
+            w.entries.add(entry);
+            prev = leaf;
+            lastTime = time;
+            seq++;
+        }
+        if (rows.isEmpty()) {
+            w.newSize = size;
+            w.lastLeafHash = prev;
+            w.range = range;
+            return w;
+        }
+        sess.writes.insertEntries(rows);
+        sess.writes.insertNodes(newNodes);
+
+        w.newSize = seq;
+        w.lastLeafHash = prev;
+        w.range = range;
+        byte[] root = range.root();
+        Checkpoint checkpoint = Checkpoint.of(signer.origin(), w.newSize, root);
+        w.note = signer.sign(checkpoint);
+        sess.writes.insertCheckpoint(w.newSize, root, w.note, clock.millis());
+        if (!sess.writes.advanceHead(size, w.newSize, prev, lastTime)) {
+            throw new IllegalStateException("the log head moved from " + size + " during the append transaction");
+        }
+        return w;
+    }
+
+    /**
+     * Refuses to extend a tree that is not the one last signed: the latest checkpoint must be for
+     * the head's size and have the root the stored nodes give. Otherwise storage was damaged or
+     * edited, and signing would publish a fork.
+     */
+    private static void checkExtendsSigned(CheckpointDao checkpoints, long size, CompactRange range) {
+        StoredCheckpoint latest = checkpoints.latest().orElse(null);
+        if (latest == null) {
+            if (size != 0) {
+                throw new IllegalStateException("the log head is at size " + size
+                        + " but no checkpoint is stored; refusing to sign");
+            }
+            return;
+        }
+        if (latest.size() != size) {
+            throw new IllegalStateException("the log head is at size " + size + " but the latest checkpoint is for "
+                    + latest.size() + "; refusing to sign");
+        }
+        if (!MessageDigest.isEqual(latest.rootHash(), range.root())) {
+            throw new IllegalStateException("the stored tree of size " + size
+                    + " does not have the root of its signed checkpoint; refusing to sign");
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    private static final class Context implements AppendContext {
+        private final long seq;
+        private final Instant time;
+        private final Handle handle;
+        boolean touched;
+
+        Context(long seq, Instant time, Handle handle) {
+            this.seq = seq;
+            this.time = time;
+            this.handle = handle;
+        }
+
+        @Override
+        public long seq() {
+            return seq;
+        }
+
+        @Override
+        public Instant time() {
+            return time;
+        }
+
+        @Override
+        public Handle handle() {
+            touched = true;
+            return handle;
+        }
+    }
+}

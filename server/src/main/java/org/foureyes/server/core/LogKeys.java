@@ -1,0 +1,68 @@
+package org.foureyes.server.core;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.foureyes.auditlog.KeyFileException;
+import org.foureyes.auditlog.KeyFormatException;
+import org.foureyes.auditlog.SignerKey;
+import org.foureyes.auditlog.SignerKeyFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Loads the log key at start, creating it on first start. */
+public final class LogKeys {
+    private static final Logger LOG = LoggerFactory.getLogger(LogKeys.class);
+
+    private LogKeys() {
+    }
+
+    /**
+     * Reads the log key from {@code keyFile}, or, if the file does not exist, generates a key named
+     * {@code origin}, writes it there (mode 0600, encrypted if a passphrase is given) and logs its
+     * verifier key.
+     *
+     * @throws IllegalStateException with a message for the operator if the key cannot be read or
+     *     created, or its name is not {@code origin}
+     */
+    public static SignerKey loadOrCreate(Path keyFile, String origin, char[] passphraseOrNull) {
+        if (!Files.exists(keyFile)) {
+            return create(keyFile, origin, passphraseOrNull);
+        }
+        SignerKey key;
+        try {
+            key = SignerKeyFile.read(keyFile, passphraseOrNull);
+        } catch (IOException | KeyFileException e) {
+            throw new IllegalStateException("cannot read the log key " + keyFile.toAbsolutePath() + ": "
+                    + e.getMessage(), e);
+        }
+        if (!key.name().equals(origin)) {
+            throw new IllegalStateException("the log key in " + keyFile.toAbsolutePath() + " is named "
+                    + key.name() + ", but log.origin is " + origin
+                    + ". The key's name must equal the origin: fix log.origin or log.keyFile in the configuration"
+                    + " (a log's key never changes; a new key means a new log with a new origin).");
+        }
+        LOG.info("loaded log key {}: verifier key {}", keyFile.toAbsolutePath(), key.verifierKey());
+        return key;
+    }
+
+    private static SignerKey create(Path keyFile, String origin, char[] passphraseOrNull) {
+        try {
+            SignerKey key = SignerKey.generate(origin);
+            Path parent = keyFile.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            SignerKeyFile.write(keyFile, key, passphraseOrNull);
+            LOG.warn("created log key {} (mode 0600{}); verifier key: {} -- publish this verifier key and"
+                    + " back up the key file: it cannot be replaced without starting a new log",
+                    keyFile.toAbsolutePath(), passphraseOrNull == null ? "" : ", encrypted", key.verifierKey());
+            return key;
+        } catch (KeyFormatException e) {
+            throw new IllegalStateException("log.origin " + origin + " cannot be a key name: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the log key " + keyFile.toAbsolutePath() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.foureyes.server;
+
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.ResourceHelpers;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.foureyes.server.db.TestDatabase;
+
+/** Starts the whole service on port 0 against a test database, with its data and key in a temp dir. */
+public final class AppTestSupport {
+    public static final String ORIGIN = "foureyes.test/tor-exit-log";
+
+    private AppTestSupport() {
+    }
+
+    /** The project's policies/tor-exit.yml (surefire passes the project root). */
+    public static Path policyFile() {
+        String root = System.getProperty("foureyes.projectRoot");
+        Path base = root != null ? Path.of(root) : Path.of("..");
+        return base.resolve("policies/tor-exit.yml").toAbsolutePath().normalize();
+    }
+
+    public static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An app (not yet started: call before()) on {@code db}, with data and log key under {@code dataDir}. */
+    public static DropwizardAppExtension<FoureyesConfiguration> app(TestDatabase db, Path dataDir) {
+        return new DropwizardAppExtension<>(
+                FoureyesApplication.class,
+                ResourceHelpers.resourceFilePath("test-config.yml"),
+                ConfigOverride.config("dataDir", dataDir.toString()),
+                ConfigOverride.config("policyFile", policyFile().toString()),
+                ConfigOverride.config("log.origin", ORIGIN),
+                ConfigOverride.config("log.keyFile", dataDir.resolve("log.key").toString()),
+                ConfigOverride.config("database.driverClass", db.driverClass()),
+                ConfigOverride.config("database.url", db.url()));
+    }
+}

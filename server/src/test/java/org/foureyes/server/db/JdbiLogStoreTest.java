@@ -1,0 +1,117 @@
+package org.foureyes.server.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.foureyes.auditlog.CompactRange;
+import org.foureyes.auditlog.LogStoreException;
+import org.foureyes.auditlog.MerkleProofs;
+import org.foureyes.auditlog.NodeId;
+import org.foureyes.auditlog.Rfc6962;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The store's reads against real SQL, on SQLite and PostgreSQL (see the nested subclasses). */
+abstract class JdbiLogStoreTest {
+    private TestDatabase db;
+    private Jdbi jdbi;
+    private JdbiLogStore store;
+
+    abstract TestDatabase database();
+
+    @BeforeEach
+    void open() {
+        db = database();
+        jdbi = db.newJdbi();
+        store = new JdbiLogStore(jdbi);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        db.close();
+    }
+
+    /** Writes leaves 0..n-1 and their complete subtrees directly, as the appender does. */
+    private CompactRange writeTree(int n) {
+        CompactRange range = CompactRange.empty();
+        List<StoredNode> nodes = new ArrayList<>();
+        List<StoredEntry> entries = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] bytes = ("entry " + i).getBytes(StandardCharsets.UTF_8);
+            byte[] leaf = Rfc6962.leafHash(bytes);
+            entries.add(new StoredEntry(i, bytes, leaf));
+            range.append(leaf, (id, h) -> nodes.add(new StoredNode(id.level(), id.index(), h)));
+        }
+        jdbi.useTransaction(h -> {
+            h.attach(LogEntryDao.class).insert(entries);
+            h.attach(TreeNodeDao.class).insert(nodes);
+        });
+        return range;
+    }
+
+    @Test
+    void readHashes_storedNodes_returnsThemInRequestedOrderWithDuplicates() throws Exception {
+        writeTree(11);
+        List<NodeId> ids = List.of(NodeId.of(3, 0), NodeId.leaf(10), NodeId.of(1, 4), NodeId.of(3, 0));
+        List<byte[]> hashes = store.readHashes(ids);
+        assertThat(hashes).hasSize(4);
+        assertThat(hashes.get(0)).isEqualTo(hashes.get(3));
+        assertThat(hashes.get(1)).isEqualTo(Rfc6962.leafHash("entry 10".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void readHashes_incompleteNode_throwsLogStoreException() {
+        writeTree(5);
+        assertThatThrownBy(() -> store.readHashes(List.of(NodeId.of(1, 2))))
+                .isInstanceOf(LogStoreException.class)
+                .hasMessageContaining("node(1,2)");
+    }
+
+    @Test
+    void root_everySize_equalsTheIncrementalRoot() throws Exception {
+        CompactRange expected = CompactRange.empty();
+        writeTree(21);
+        for (int i = 0; i <= 21; i++) {
+            assertThat(store.root(i)).as("root of %d", i).isEqualTo(expected.root());
+            if (i < 21) {
+                expected.append(Rfc6962.leafHash(("entry " + i).getBytes(StandardCharsets.UTF_8)), null);
+            }
+        }
+    }
+
+    @Test
+    void entries_range_returnsExactBytesInOrder() {
+        writeTree(7);
+        List<StoredEntry> got = store.entries(2, 5);
+        assertThat(got).extracting(StoredEntry::seq).containsExactly(2L, 3L, 4L);
+        assertThat(new String(got.get(0).entry(), StandardCharsets.UTF_8)).isEqualTo("entry 2");
+        assertThat(store.entries(3, 3)).isEmpty();
+    }
+
+    @Test
+    void load_compactRangeFromStore_matchesBuiltRange() throws Exception {
+        CompactRange built = writeTree(13);
+        CompactRange loaded = CompactRange.load(13, store);
+        assertThat(loaded.root()).isEqualTo(built.root());
+        assertThat(MerkleProofs.inclusion(3, 13, store)).hasSize(4);
+    }
+
+    static final class OnSqliteTest extends JdbiLogStoreTest {
+        @Override
+        TestDatabase database() {
+            return TestDatabase.sqlite();
+        }
+    }
+
+    static final class OnPostgresTest extends JdbiLogStoreTest {
+        @Override
+        TestDatabase database() {
+            return TestDatabase.postgres();
+        }
+    }
+}
