@@ -87,6 +87,7 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         }
         ProblemMappers.register(environment.jersey());
         environment.jersey().register(new LogResource(store, signer.verifierKey()));
+        environment.jersey().register(new org.foureyes.server.resources.ReleaseResource(store));
 
         environment.healthChecks().register("dataDir", new DataDirectoryHealthCheck(dataDir));
         environment.healthChecks().register("logAppender", new LogAppenderHealthCheck(appender, Duration.ofSeconds(30)));
