@@ -80,6 +80,8 @@ public final class VerifyMain {
             switch (args[0]) {
                 case "log":
                     return log(args, out, err);
+                case "agent":
+                    return org.foureyes.agent.AgentMain.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
                 case "help":
                 case "-h":
                 case "--help":
