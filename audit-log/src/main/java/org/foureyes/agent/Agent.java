@@ -300,10 +300,11 @@ public final class Agent {
 
     private List<LogEntry> collectEntries(Release rel, Checkpoint cp, long keptSize, String token) throws AgentException {
         long need = cp.size() - keptSize;
-        List<byte[]> raw = new ArrayList<>(rel.entries());
-        while (raw.size() < need) {
+        List<LogEntry> out = new ArrayList<>();
+        take(rel.entries(), out, keptSize, need, cp.size());
+        while (out.size() < need) {
             List<byte[]> page;
-            long start = keptSize + raw.size();
+            long start = keptSize + out.size();
             try {
                 page = host.entries(start, cp.size(), token);
             } catch (IOException | Host.HostException e) {
@@ -313,18 +314,23 @@ public final class Agent {
                 throw new AgentException(Check.ENTRIES, "the host stopped serving entries at seq " + start
                         + ", below the checkpoint's size " + cp.size());
             }
-            raw.addAll(page);
+            take(page, out, keptSize, need, cp.size());
         }
-        if (raw.size() > need) {
-            throw new AgentException(Check.ENTRIES, "the host served " + raw.size() + " entries, but exactly " + need
-                    + " lie between the kept size " + keptSize + " and the checkpoint's size " + cp.size());
-        }
-        List<LogEntry> out = new ArrayList<>(raw.size());
-        for (int i = 0; i < raw.size(); i++) {
-            long seq = keptSize + i;
+        return out;
+    }
+
+    /** Parses served entries in order, each the next seq, never more than the checkpoint covers. */
+    private static void take(List<byte[]> raw, List<LogEntry> out, long keptSize, long need, long size)
+            throws AgentException {
+        for (byte[] bytes : raw) {
+            long seq = keptSize + out.size();
+            if (out.size() >= need) {
+                throw new AgentException(Check.ENTRIES, "the host served more entries than lie between the kept size "
+                        + keptSize + " and the checkpoint's size " + size);
+            }
             LogEntry e;
             try {
-                e = LogEntry.parse(raw.get(i));
+                e = LogEntry.parse(bytes);
             } catch (EntryFormatException x) {
                 throw new AgentException(Check.ENTRIES, "what the host served as entry " + seq
                         + " is not a canonical log entry: " + x.getMessage(), x);
@@ -335,7 +341,6 @@ public final class Agent {
             }
             out.add(e);
         }
-        return out;
     }
 
     private void checkGenesis(Ledger l, Check check) throws AgentException {
