@@ -371,7 +371,13 @@ public final class Agent {
             throw new AgentException(Check.CONFIG, "the policy in force (" + ledger.policy().sha256()
                     + ") has no component " + name);
         }
-        List<ChangeRecord> approved = ledger.changes(name, ChangeState.APPROVED);
+        // openChanges is indexed (open changes only); changes(name, state) would scan the whole log.
+        List<ChangeRecord> approved = new ArrayList<>();
+        for (ChangeRecord r : ledger.openChanges(name)) {
+            if (r.state() == ChangeState.APPROVED) {
+                approved.add(r);
+            }
+        }
         if (approved.isEmpty()) {
             return new RoundResult(state.size, fresh, Action.IDLE, null, notes);
         }
