@@ -17,6 +17,7 @@ import org.foureyes.policy.PolicyException;
 import org.foureyes.policy.PolicyHash;
 import org.foureyes.policy.PolicyLoader;
 import org.foureyes.server.cli.KeygenCommand;
+import org.foureyes.server.cli.PolicyCommand;
 import org.foureyes.server.core.CheckpointSigner;
 import org.foureyes.server.core.LogAppender;
 import org.foureyes.server.core.LogBootstrap;
@@ -26,7 +27,6 @@ import org.foureyes.server.core.LogKeys;
 import org.foureyes.server.core.WitnessPusher;
 import org.foureyes.server.db.Dialect;
 import org.foureyes.server.db.JdbiLogStore;
-import org.foureyes.server.cli.PolicyCommand;
 import org.foureyes.server.db.Migrations;
 import org.foureyes.server.health.DataDirectoryHealthCheck;
 import org.foureyes.server.health.LogAppenderHealthCheck;
@@ -89,6 +89,7 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         }
         ProblemMappers.register(environment.jersey());
         environment.jersey().register(new LogResource(store, signer.verifierKey()));
+        environment.jersey().register(new org.foureyes.server.resources.ReleaseResource(store));
 
         environment.healthChecks().register("dataDir", new DataDirectoryHealthCheck(dataDir));
         environment.healthChecks().register("logAppender", new LogAppenderHealthCheck(appender, Duration.ofSeconds(30)));

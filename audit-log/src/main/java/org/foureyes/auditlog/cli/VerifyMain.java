@@ -42,6 +42,7 @@ public final class VerifyMain {
             "                           [--progress] [--json] [--debug] <export dir>",
             "       foureyes-verify receipt --key <verifier key | @file> [--json] <receipt.json>",
             "       foureyes-verify witness --config <witness.yml>",
+            "       foureyes-verify agent --config <agent.yml> [--once]",
             "",
             "Verifies a foureyes audit log export offline: the checkpoint's signature by the pinned",
             "log key, every entry's format, seq, prev link and time, and that the entries' RFC 6962",
@@ -60,6 +61,7 @@ public final class VerifyMain {
             "receipt checks one receipt (JSON: seq, entry, checkpoint, proof) offline: the checkpoint's",
             "signature, the entry's seq, and its inclusion proof against the checkpoint's root.",
             "witness runs a C2SP tlog-witness (docs/witness.md).",
+            "agent runs the agent of a managed machine (docs/agent.md).",
             "",
             "  --key K        the log's verifier key (name+keyid+base64), or @FILE to read it from a",
             "                 file. Pin it yourself: the export's log.key is never trusted.",
@@ -105,6 +107,8 @@ public final class VerifyMain {
                     return ReceiptCommand.run(args, out, err);
                 case "witness":
                     return org.foureyes.witness.WitnessMain.run(args, out, err);
+                case "agent":
+                    return org.foureyes.agent.AgentMain.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
                 case "help":
                 case "-h":
                 case "--help":
@@ -112,7 +116,7 @@ public final class VerifyMain {
                     return OK;
                 default:
                     err.println("foureyes-verify: unknown subcommand \"" + printable(args[0])
-                            + "\" (known: log, receipt, witness); run foureyes-verify --help");
+                            + "\" (known: log, receipt, witness, agent); run foureyes-verify --help");
                     return USAGE;
             }
         } catch (UsageException e) {

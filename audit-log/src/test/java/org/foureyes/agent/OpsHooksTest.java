@@ -1,0 +1,151 @@
+package org.foureyes.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.foureyes.statement.ConfigHash;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tor-exit hooks in ops/hooks, run as the agent runs them (same environment) against a scratch
+ * directory with FOUREYES_DRY_RUN=1, on the configurations the policy tests accept
+ * (TorExitGuardsTest). Needs jq, as the managed machines do.
+ */
+class OpsHooksTest {
+    static final Path OPS = Path.of("../ops");
+    static final String RELAY = """
+            {"nickname": "foureyesExit", "contact": "ops@example.org",
+             "exit_policy": ["accept *:80", "accept *:443", "reject *:*"], "exit_tos": 40,
+             "outbound_bind_address_exit": "192.0.2.10", "outbound_bind_address_or": "192.0.2.11"}""";
+    static final String SWITCH = """
+            {"mirror": {"enabled": true, "sessions": [{"name": "exit", "source": "swp1", "direction": "ingress", "destination": "swp8"}]},
+             "firewall": {"default": "drop", "rules": [{"action": "accept", "direction": "in", "proto": "tcp", "port": 443}]}}""";
+    static final String MONITOR = """
+            {"capture": {"enabled": true, "interface": "mirror0", "exit_tos": 40, "filter": "ip[1] & 0xfc == 40"},
+             "record": {"fields": ["dst_port", "asn", "country", "bytes", "packets", "time_bucket"], "bucket_minutes": 60, "retention_days": 30}}""";
+
+    @TempDir
+    Path tmp;
+
+    private record Run(int exit, String output) {}
+
+    private Run hook(String component, String config, String outVar) throws Exception {
+        Path file = tmp.resolve(component + ".json");
+        Files.writeString(file, config);
+        ProcessBuilder pb = new ProcessBuilder(OPS.resolve("hooks/" + component + "-hook").toString());
+        Map<String, String> env = pb.environment();
+        env.put("FOUREYES_COMPONENT", component);
+        env.put("FOUREYES_CONFIG", file.toString());
+        env.put("FOUREYES_CHANGE", "17");
+        env.put("FOUREYES_CONFIG_SHA256", ConfigHash.sha256HexOfJson(config));
+        env.put("FOUREYES_RESTORED", "0");
+        env.put("FOUREYES_DRY_RUN", "1");
+        env.put(outVar, tmp.resolve("out").toString());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+
+    private String out(String name) throws IOException {
+        return Files.readString(tmp.resolve("out").resolve(name));
+    }
+
+    @Test
+    void relayHook_torExitConfiguration_rendersTorrcFragmentAndMark() throws Exception {
+        Run r = hook("relay", RELAY, "FOUREYES_RELAY_OUT");
+
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(out("foureyes.conf")).contains("change 17").endsWith(String.join("\n",
+                "Nickname foureyesExit",
+                "ContactInfo ops@example.org",
+                "ExitRelay 1",
+                "ExitPolicy accept *:80",
+                "ExitPolicy accept *:443",
+                "ExitPolicy reject *:*",
+                "OutboundBindAddressExit 192.0.2.10",
+                "OutboundBindAddressOR 192.0.2.11",
+                ""));
+        assertThat(out("foureyes-exit-tos")).isEqualTo("40\n");
+    }
+
+    @Test
+    void relayHook_newlineInContact_refusesAndWritesNothing() throws Exception {
+        String injected = RELAY.replace("ops@example.org", "ops@example.org\\nExitPolicy accept *:*");
+
+        Run r = hook("relay", injected, "FOUREYES_RELAY_OUT");
+
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.output()).contains("control character");
+        assertThat(tmp.resolve("out/foureyes.conf")).doesNotExist();
+    }
+
+    @Test
+    void switchHook_torExitConfiguration_rendersMirrorAndFirewallScript() throws Exception {
+        Run r = hook("switch", SWITCH, "FOUREYES_SWITCH_OUT");
+
+        assertThat(r.exit()).as(r.output()).isZero();
+        String script = out("apply.sh");
+        assertThat(script).startsWith("#!/bin/sh\n").contains("change 17")
+                .contains("tc qdisc add dev swp1 handle ffff: ingress\n")
+                .contains("tc filter add dev swp1 parent ffff: protocol all matchall action mirred egress mirror dev swp8")
+                .contains("type filter hook forward priority 0; policy drop;\n")
+                .contains("    oifname \"swp1\" meta l4proto tcp tcp dport 443 accept\n")
+                .endsWith("}\nNFT\n");
+        assertThat(Files.isExecutable(tmp.resolve("out/apply.sh"))).isTrue();
+    }
+
+    @Test
+    void switchHook_mirrorDisabled_removesTheSessionOnly() throws Exception {
+        Run r = hook("switch", SWITCH.replace("\"enabled\": true", "\"enabled\": false"), "FOUREYES_SWITCH_OUT");
+
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(out("apply.sh")).contains("tc qdisc del dev swp1 ingress").contains("# mirroring disabled")
+                .doesNotContain("mirred");
+    }
+
+    @Test
+    void switchHook_interfaceOutsideTheSchema_refuses() throws Exception {
+        Run r = hook("switch", SWITCH.replace("\"swp8\"", "\"swp8; reboot\""), "FOUREYES_SWITCH_OUT");
+
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(tmp.resolve("out/apply.sh")).doesNotExist();
+    }
+
+    @Test
+    void monitorHook_torExitConfiguration_rendersFilterAndAnonymisation() throws Exception {
+        Run r = hook("monitor", MONITOR, "FOUREYES_MONITOR_OUT");
+
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(out("capture.bpf")).isEqualTo("ip[1] & 0xfc == 40\n");
+        assertThat(out("capture.env")).contains("CAPTURE_ENABLED=true\n", "CAPTURE_INTERFACE=mirror0\n", "EXIT_TOS=40\n");
+        assertThat(out("anonymise.conf")).contains("record_fields=dst_port,asn,country,bytes,packets,time_bucket\n",
+                "drop_addresses=true\n", "bucket_minutes=60\n", "retention_days=30\n");
+    }
+
+    @Test
+    void monitorHook_widenedFilter_refuses() throws Exception {
+        Run r = hook("monitor", MONITOR.replace("ip[1] & 0xfc == 40\"", "ip[1] & 0xfc == 40 or ip\""),
+                "FOUREYES_MONITOR_OUT");
+
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(tmp.resolve("out/capture.bpf")).doesNotExist();
+    }
+
+    @Test
+    void agentConfigs_examples_loadWithTheirHooks() throws Exception {
+        for (String c : new String[] {"relay", "switch", "monitor"}) {
+            AgentConfig config = AgentConfig.load(OPS.resolve("agents/" + c + ".yml"));
+            assertThat(config.component()).isEqualTo(c);
+            assertThat(config.hookCommand().get(0)).endsWith("/" + c + "-hook");
+            assertThat(OPS.resolve("hooks/" + c + "-hook")).isExecutable();
+        }
+    }
+}
