@@ -30,6 +30,7 @@ import org.foureyes.server.db.Migrations;
 import org.foureyes.server.health.DataDirectoryHealthCheck;
 import org.foureyes.server.health.LogAppenderHealthCheck;
 import org.foureyes.server.health.LogKeyHealthCheck;
+import org.foureyes.server.page.TransparencyPage;
 import org.foureyes.server.resources.LogResource;
 import org.foureyes.server.resources.ProblemMappers;
 import org.jdbi.v3.core.Jdbi;
@@ -56,6 +57,7 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
             }
         });
         bootstrap.addCommand(new KeygenCommand());
+        bootstrap.addBundle(TransparencyPage.bundle());
     }
 
     @Override
@@ -87,6 +89,8 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         }
         ProblemMappers.register(environment.jersey());
         environment.jersey().register(new LogResource(store, signer.verifierKey()));
+        // GET / and /assets/*: the transparency page (Jersey keeps /* for the /v1 API).
+        TransparencyPage.register(environment);
 
         environment.healthChecks().register("dataDir", new DataDirectoryHealthCheck(dataDir));
         environment.healthChecks().register("logAppender", new LogAppenderHealthCheck(appender, Duration.ofSeconds(30)));
