@@ -607,3 +607,149 @@ export function jcs(value) {
 export async function configHash(config) {
   return sha256Hex(bytesOf(jcs(config)));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The whole check the page runs
+
+/**
+ * Verifies the entries [0, lines.length) of a log against a checkpoint already opened with the
+ * log key (openCheckpoint):
+ *  - each entry decodes (strict UTF-8 and JSON, exact member list);
+ *  - its leaf hash SHA-256(0x00 || bytes) is included in the checkpoint's tree: the proof from
+ *    getProof(seq, checkpoint.size) leads to the checkpoint's root (RFC 9162 2.1.3.2);
+ *  - the hash chain: consecutive seq, prev = previous leaf hash, time never decreasing;
+ *  - entry 0 is the genesis of this log (origin, log key) and every policy's hash is SHA-256 of
+ *    its JCS form;
+ *  - each statement's Ed25519 signature verifies with a key that the policy in force at that
+ *    entry lists for its issuer;
+ *  - when all entries of the checkpoint are loaded, the tree over their leaf hashes has the
+ *    checkpoint's root.
+ * Never throws for a failed check: returns {items, failures: [{seq, message}], complete, rootRecomputed}.
+ *
+ * @param lines     Uint8Array[], the exact bytes of entries 0, 1, ...
+ * @param getProof  async (index, size) => list of base64 hashes
+ */
+export async function verifyLog({ checkpoint, logKeyText, lines, getProof, concurrency = 4, onProgress = () => {} }) {
+  const failures = [];
+  const items = [];
+  const size = checkpoint.size;
+  const note = (item, check, message) => {
+    item.checks[check] = message;
+    item.errors.push(message);
+    failures.push({ seq: item.seq, check, message: `entry ${item.seq}: ${message}` });
+  };
+  if (lines.length > size) {
+    failures.push({ seq: null, check: 'size', message: `the server sent ${lines.length} entries, but the checkpoint has only ${size}` });
+  }
+  // 1. Decode and hash.
+  for (let i = 0; i < lines.length; i++) {
+    const bytes = lines[i];
+    const item = { seq: i, bytes, leafHash: await leafHash(bytes), entry: null, payload: null, kid: null,
+      statementHash: null, checks: { entry: 'ok', inclusion: null, chain: null, statement: null }, errors: [] };
+    items.push(item);
+    try {
+      item.entry = decodeEntry(bytes);
+      if (item.entry.seq !== i) note(item, 'entry', `the entry at position ${i} has seq ${item.entry.seq}`);
+    } catch (e) {
+      note(item, 'entry', `not a valid entry: ${e.message}`);
+    }
+  }
+  // 2. Chain and content, in order (the policy in force changes at policy.activated entries).
+  let previous = null;
+  let policy = null;
+  for (const item of items) {
+    const e = item.entry;
+    if (!e) {
+      previous = null;
+      continue;
+    }
+    if (previous !== null || item.seq === 0) {
+      try {
+        checkChainLink(previous, e);
+        item.checks.chain = 'ok';
+      } catch (err) {
+        note(item, 'chain', err.message);
+      }
+    } else {
+      note(item, 'chain', 'the chain cannot be checked: the previous entry is not valid');
+    }
+    previous = { seq: e.seq, time: e.time, leafHash: item.leafHash };
+    try {
+      if (item.seq === 0) {
+        if (e.type !== 'log.genesis') fail(`entry 0 is ${e.type}, not log.genesis`);
+        if (e.facts.origin !== checkpoint.origin) fail(`the genesis names origin ${shorten(e.facts.origin)}, the checkpoint ${shorten(checkpoint.origin)}`);
+        if (logKeyText && e.facts.log_key !== logKeyText) fail(`the genesis names log key ${shorten(e.facts.log_key)}, not the key checked against`);
+      } else if (e.type === 'log.genesis') {
+        fail('a second log.genesis entry');
+      }
+      if (e.type === 'log.genesis' || e.type === 'policy.activated') {
+        const h = await configHash(e.facts.policy);
+        if (h !== e.facts.policy_sha256) fail(`policy_sha256 ${e.facts.policy_sha256} is not the hash of the policy it carries (${h})`);
+      }
+    } catch (err) {
+      note(item, 'entry', err.message);
+    }
+    if (e.statement !== null) {
+      try {
+        item.statementHash = await sha256Hex(bytesOf(e.statement));
+        const st = await verifyStatement(e.statement, policy);
+        item.payload = st.payload;
+        item.kid = st.kid;
+        item.checks.statement = 'ok';
+      } catch (err) {
+        try {
+          item.payload = decodeJws(e.statement).payload; // still shown, marked as not verified
+        } catch (ignored) {
+          // nothing to show
+        }
+        note(item, 'statement', `statement: ${err.message}`);
+      }
+    }
+    if ((e.type === 'log.genesis' || e.type === 'policy.activated') && e.facts.policy && typeof e.facts.policy === 'object') {
+      policy = e.facts.policy;
+    }
+  }
+  // 3. Inclusion of every entry in the checkpoint's tree, a few proofs at a time.
+  let done = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      if (item.seq >= size) {
+        note(item, 'inclusion', `the entry is beyond the checkpoint's size ${size}`);
+        continue;
+      }
+      let proof;
+      try {
+        proof = await getProof(item.seq, size);
+      } catch (err) {
+        note(item, 'inclusion', `cannot fetch its inclusion proof: ${err.message}`);
+        continue;
+      }
+      try {
+        await verifyInclusion(item.seq, size, item.leafHash, proof, checkpoint.root);
+        item.checks.inclusion = 'ok';
+        item.proofLength = proof.length;
+      } catch (err) {
+        note(item, 'inclusion', err.message);
+      }
+      done++;
+      onProgress(done, items.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  // 4. The whole tree, when the whole log is here.
+  const complete = lines.length === size;
+  let rootRecomputed = false;
+  if (complete) {
+    const root = await merkleRoot(items.map((it) => it.leafHash));
+    rootRecomputed = equalBytes(root, checkpoint.root);
+    if (!rootRecomputed) {
+      failures.push({ seq: null, check: 'root', message: `the tree over all ${size} entries has root ${b64encode(root)}, not the checkpoint's ${checkpoint.rootB64}` });
+    }
+  }
+  // Entry by entry; within one entry, what the tree says first (the bytes are not what was signed).
+  const rank = { entry: 0, inclusion: 1, chain: 2, statement: 3 };
+  failures.sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity) || (rank[a.check] ?? 9) - (rank[b.check] ?? 9));
+  return { items, failures, complete, rootRecomputed };
+}
