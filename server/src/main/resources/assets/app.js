@@ -108,6 +108,11 @@ function status(kind, title, detail, failures = []) {
   document.body.dataset.verification = kind;
 }
 
+/** A failure without its hashes, for the banner's title (the list below has the whole message). */
+function headline(message) {
+  return message.replace(/: (expected|prev|leaf hash) [A-Za-z0-9+/=]{20,}.*$/, '');
+}
+
 // ---------------------------------------------------------------------------------------------
 // Keys and pins
 
@@ -273,7 +278,7 @@ async function main() {
   const [serverPolicy, serverChanges] = await Promise.all([optionalJson('/v1/policy'), optionalJson('/v1/changes')]);
 
   if (failures.length > 0) {
-    status('failed', `VERIFICATION FAILED: ${failures[0].message}`,
+    status('failed', `VERIFICATION FAILED: ${headline(failures[0].message)}`,
       `Checked against the log key ${key.keyIdHex}. ${failures.length} problem${failures.length === 1 ? '' : 's'} found; ` +
       'what is shown below may not be what the log key signed. Entries that failed are marked ✗.', failures);
   } else {
@@ -405,6 +410,8 @@ function changeCard(change, hist, byId, extra) {
       ...(reports ? [['Agent', reports]] : []),
       ...(change.appliedAt ? [['Took effect', `${when(change.appliedAt)}${change.version ? ` (version ${change.version})` : ''}`]] : []),
       ...(change.closed ? [['Closed', `${when(change.closed.time)}: ${change.closed.reason}`]] : []),
+      ...(change.refused && change.refused.length ? [['Refused', h('ul', { class: 'plain' }, change.refused.map((r) => h('li', null,
+        `${when(r.time)} `, h('strong', null, r.by || '?'), `: ${r.reason} `, entryMarks([r.seq], byId))))]] : []),
       ...(extra || []),
       ['New configuration hash', h('code', { class: 'hash' }, change.configHash)],
       ['Log entries', entryMarks(seqs, byId)],
@@ -480,7 +487,7 @@ function renderPolicy(hist, serverPolicy, byId) {
         c.ok ? h('span', { class: 'badge good' }, 'ok') : h('span', { class: 'badge bad' }, 'violated')))));
   } else {
     coalitions = h('p', { class: 'muted', id: 'coalitions' }, 'Coalition sizes are computed by the server\'s policy analysis (/v1/policy), which this server does not offer yet. ' +
-      'The protected sets and their required minimum are listed below from the policy itself; foureyes policy check computes the sizes offline.');
+      'The protected sets and their required minimum are listed above, from the policy itself; foureyes policy check computes the sizes offline.');
   }
   const policyEntries = hist.policies.map((x) => x.seq);
   section('policy', 'Policy in force',
@@ -516,7 +523,7 @@ function renderRefused(hist, byId) {
 
 function renderEntries(items) {
   const bad = items.filter((it) => it.errors.length > 0);
-  const rows = items.slice().reverse().map((it) => h('tr', { id: `entry-${it.seq}`, class: it.errors.length ? 'bad-row' : null, 'data-seq': String(it.seq) },
+  const rows = items.slice().reverse().map((it) => [h('tr', { id: `entry-${it.seq}`, class: it.errors.length ? 'bad-row' : null, 'data-seq': String(it.seq) },
     h('td', { 'data-label': 'seq' }, String(it.seq)),
     h('td', { 'data-label': 'time' }, it.entry ? when(it.entry.time) : '?'),
     h('td', { 'data-label': 'type' }, it.entry ? it.entry.type : '?',
@@ -525,15 +532,16 @@ function renderEntries(items) {
     h('td', { 'data-label': 'included' }, mark(it.checks.inclusion, it.checks.inclusion === 'ok' ? `inclusion proof (${it.proofLength} hashes) leads to the checkpoint root` : it.checks.inclusion)),
     h('td', { 'data-label': 'chain' }, mark(it.checks.chain, it.checks.chain === 'ok' ? 'prev = the previous entry\'s leaf hash' : it.checks.chain)),
     h('td', { 'data-label': 'signed' }, it.entry && it.entry.statement === null ? mark(null, 'no statement')
-      : mark(it.checks.statement, it.checks.statement === 'ok' ? `statement signed by ${it.kid}` : it.checks.statement)),
-    h('td', { 'data-label': 'problem', class: 'problem' }, it.errors.join('; '))));
+      : mark(it.checks.statement, it.checks.statement === 'ok' ? `statement signed by ${it.kid}` : it.checks.statement))),
+  it.errors.length ? h('tr', { class: 'bad-row problem-row', id: `entry-${it.seq}-problem` },
+    h('td', { colspan: '7', class: 'problem' }, it.errors.map((e) => h('div', null, `entry ${it.seq}: ${e}`)))) : null]);
   section('entries', 'Log entries',
     h('p', { class: 'muted' }, `Per entry: included = its leaf hash SHA-256(0x00 ‖ entry) and inclusion proof lead to the checkpoint's root; ` +
       'chain = it names the previous entry\'s leaf hash; signed = its statement\'s signature verifies with a key of the policy in force.' +
       (bad.length ? ` ${bad.length} entr${bad.length === 1 ? 'y' : 'ies'} failed.` : '')),
     h('details', { open: bad.length > 0 || items.length <= 50 }, h('summary', null, `${items.length} entries, newest first`),
       h('div', { class: 'table-wrap' }, h('table', { class: 'entries' },
-        h('thead', null, h('tr', null, ['seq', 'time', 'type', 'leaf hash', 'included', 'chain', 'signed', 'problem'].map((x) => h('th', null, x)))),
+        h('thead', null, h('tr', null, ['seq', 'time', 'type', 'leaf hash', 'included', 'chain', 'signed'].map((x) => h('th', null, x)))),
         h('tbody', null, rows)))));
 }
 

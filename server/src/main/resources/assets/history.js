@@ -164,10 +164,15 @@ async function apply(h, it) {
       c.events.push({ seq: it.seq, time: it.time, type: it.type, state: 'applied' });
       return;
     }
-    case 'statement.refused':
-      h.refused.push({ seq: it.seq, time: it.time, by: p ? p.iss : null, typ: p ? p.typ : null,
-        reason: f.reason, problem: f.problem, expected: f.expected });
+    case 'statement.refused': {
+      const r = { seq: it.seq, time: it.time, by: p ? p.iss : null, typ: p ? p.typ : null,
+        reason: f.reason, problem: f.problem, expected: f.expected };
+      h.refused.push(r);
+      // A refused decision, withdrawal or report about a change is shown with that change too.
+      const c = p && Number.isSafeInteger(p.change) ? h.changes.get(p.change) : null;
+      if (c) (c.refused = c.refused || []).push(r);
       return;
+    }
     default:
       throw new Error(`unknown entry type ${it.type}`);
   }

@@ -346,6 +346,33 @@ class PageChromiumTest {
 
     @Test
     @Order(4)
+    void page_withAPinnedKey_checksAgainstItAndRefusesACheckpointOfAnotherKey() throws Exception {
+        driver.manage().window().setSize(new Dimension(1280, 1000));
+        driver.get(base + "/");
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        VerifierKey other = SignerKey.generate(AppTestSupport.ORIGIN).verifierKey();
+        try {
+            js.executeScript("localStorage.setItem('foureyes.pinnedLogKey', arguments[0])", other.toString());
+            driver.navigate().refresh();
+            assertThat(awaitVerification()).isEqualTo("failed");
+            assertThat(driver.findElement(By.id("status-title")).getText()).isEqualTo("VERIFICATION FAILED: the checkpoint");
+            assertThat(driver.findElement(By.id("status-detail")).getText())
+                    .contains("not signed by the key " + AppTestSupport.ORIGIN + "+" + other.keyIdHex());
+            assertThat(driver.findElement(By.id("key-id")).getText()).endsWith("+" + other.keyIdHex());
+            assertThat(driver.findElement(By.id("key-source")).getText()).isEqualTo("pinned by you");
+            assertThat(driver.findElement(By.id("key-info")).getText()).contains("The server now offers a different key");
+
+            js.executeScript("localStorage.setItem('foureyes.pinnedLogKey', arguments[0])", logKey.toString());
+            driver.navigate().refresh();
+            assertThat(awaitVerification()).isEqualTo("ok");
+            assertThat(driver.findElement(By.id("key-source")).getText()).isEqualTo("pinned by you");
+        } finally {
+            js.executeScript("localStorage.removeItem('foureyes.pinnedLogKey')");
+        }
+    }
+
+    @Test
+    @Order(5)
     void page_afterTheDatabaseIsTamperedWith_reportsFailureNamingTheEntry() throws Exception {
         // Turn nora's approval into a rejection in the stored bytes; the tree and checkpoint stay.
         try (Connection c = DriverManager.getConnection(db.url())) {
@@ -370,13 +397,18 @@ class PageChromiumTest {
         driver.get(base + "/");
         assertThat(awaitVerification()).isEqualTo("failed");
         String title = driver.findElement(By.id("status-title")).getText();
-        assertThat(title).startsWith("VERIFICATION FAILED: entry " + approvalSeq
+        assertThat(title).isEqualTo("VERIFICATION FAILED: entry " + approvalSeq
                 + ": inclusion proof does not match the checkpoint root");
         assertThat(driver.findElement(By.id("status")).getText())
                 .contains("entry " + (approvalSeq + 1) + ": prev does not match entry " + approvalSeq + "'s leaf hash");
         WebElement row = driver.findElement(By.id("entry-" + approvalSeq));
         assertThat(row.getAttribute("class")).contains("bad-row");
-        assertThat(row.getText()).contains("inclusion proof does not match the checkpoint root");
+        assertThat(row.findElement(By.cssSelector("td[data-label=included]")).getText()).isEqualTo("✗");
+        assertThat(driver.findElement(By.id("entry-" + approvalSeq + "-problem")).getText())
+                .startsWith("entry " + approvalSeq + ": inclusion proof does not match the checkpoint root: expected ");
+        assertThat(driver.findElements(By.cssSelector("#entries tr.bad-row:not(.problem-row)")))
+                .extracting(e -> e.getAttribute("data-seq"))
+                .containsExactlyInAnyOrder(String.valueOf(approvalSeq), String.valueOf(approvalSeq + 1));
         fullPageScreenshot("page-tampered.png", 1280);
     }
 
