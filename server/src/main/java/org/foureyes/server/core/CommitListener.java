@@ -13,4 +13,12 @@ import org.foureyes.auditlog.LogEntry;
 public interface CommitListener {
 
     void committed(List<LogEntry> entries);
+
+    /**
+     * Told, on the writer thread, that a batch's transaction failed and was rolled back: whatever
+     * the batch's drafts did outside the database (for example apply entries to an in-memory
+     * ledger) did not happen in the log. Must be quick; an exception is logged.
+     */
+    default void rolledBack() {
+    }
 }

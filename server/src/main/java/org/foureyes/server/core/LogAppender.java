@@ -339,6 +339,13 @@ public final class LogAppender implements Managed {
             LOG.error("log append of {} entries failed and was rolled back: {}", batch.size(), why, e);
             AppendFailedException failure = new AppendFailedException(
                     "the log append failed and nothing was written: " + why, e);
+            if (listener != null) {
+                try {
+                    listener.rolledBack();
+                } catch (RuntimeException le) {
+                    LOG.error("the commit listener failed on a rollback: {}", describe(le), le);
+                }
+            }
             for (Pending p : batch) {
                 if (p.future().completeExceptionally(failure)) {
                     failures.mark();
