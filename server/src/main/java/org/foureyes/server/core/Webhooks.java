@@ -238,7 +238,7 @@ public final class Webhooks implements CommitListener, Managed {
         n.put("type", e.type());
         JsonNode facts = e.facts();
         Optional<JsonNode> payload = e.statement().flatMap(StatementPeek::payload);
-        Long change = facts.path("change").isIntegralNumber() ? facts.get("change").asLong()
+        Long change = facts.path("change").isIntegralNumber() ? Long.valueOf(facts.get("change").asLong())
                 : payload.map(p -> p.path("change")).filter(JsonNode::isIntegralNumber).map(JsonNode::asLong)
                         .orElse(null);
         if (change != null) {
