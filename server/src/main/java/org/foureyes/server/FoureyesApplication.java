@@ -17,6 +17,7 @@ import org.foureyes.policy.PolicyException;
 import org.foureyes.policy.PolicyHash;
 import org.foureyes.policy.PolicyLoader;
 import org.foureyes.server.cli.KeygenCommand;
+import org.foureyes.server.cli.OperatorCommand;
 import org.foureyes.server.core.CheckpointSigner;
 import org.foureyes.server.core.LogAppender;
 import org.foureyes.server.core.LogBootstrap;
@@ -71,6 +72,9 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
             }
         });
         bootstrap.addCommand(new KeygenCommand());
+        for (OperatorCommand command : OperatorCommand.all()) {
+            bootstrap.addCommand(command);
+        }
     }
 
     @Override

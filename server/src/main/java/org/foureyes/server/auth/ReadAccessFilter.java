@@ -23,7 +23,8 @@ import org.foureyes.server.core.ServerLedger;
  * the {@code read} right. An agent (a principal with a {@code report} right) may read what concerns
  * its components: the log itself ({@code /v1/log/...}, which it must read whole to verify), the
  * policy, its components and their release, and their changes. {@code /v1/whoami} checks its token
- * itself. Writes are signed statements and need no token.
+ * itself; {@code /v1/log/key} stays public (it is what clients pin, and names the origin tokens
+ * are for). Writes are signed statements and need no token.
  */
 @Priority(Priorities.AUTHENTICATION)
 public final class ReadAccessFilter implements ContainerRequestFilter {
@@ -47,7 +48,7 @@ public final class ReadAccessFilter implements ContainerRequestFilter {
         if (path.startsWith("/")) {
             path = path.substring(1);
         }
-        if (!path.startsWith("v1/") || path.equals("v1/whoami")) {
+        if (!path.startsWith("v1/") || path.equals("v1/whoami") || path.equals("v1/log/key")) {
             return;
         }
         Optional<String> token = AccessTokens.bearer(request.getHeaderString(HttpHeaders.AUTHORIZATION));
