@@ -49,22 +49,48 @@ const json = (value) => h('pre', { class: 'json' }, JSON.stringify(value, null, 
 // ---------------------------------------------------------------------------------------------
 // Fetching
 
-async function getText(path) {
-  const r = await fetch(path, { cache: 'no-store' });
+const TOKEN_KEY = 'foureyes.accessToken';
+
+class NotPublic extends Error {}
+
+/** Request headers: the visitor's access token (session only) when the log is not public. */
+function headers(extra = {}) {
+  let token = null;
+  try {
+    token = window.sessionStorage.getItem(TOKEN_KEY);
+  } catch (e) {
+    token = null;
+  }
+  return token ? { ...extra, Authorization: `Bearer ${token}` } : extra;
+}
+
+async function request(path, accept) {
+  const r = await fetch(path, { cache: 'no-store', headers: headers(accept ? { Accept: accept } : {}) });
+  if (r.status === 401 || r.status === 403) {
+    let detail = '';
+    try {
+      detail = (await r.json()).detail || '';
+    } catch (e) {
+      detail = '';
+    }
+    throw new NotPublic(`${path}: HTTP ${r.status}${detail ? `: ${detail}` : ''}`);
+  }
   if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
-  return r.text();
+  return r;
+}
+
+async function getText(path) {
+  return (await request(path)).text();
 }
 
 async function getJson(path) {
-  const r = await fetch(path, { cache: 'no-store', headers: { Accept: 'application/json' } });
-  if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
-  return r.json();
+  return (await request(path, 'application/json')).json();
 }
 
-/** A JSON endpoint that this server may not have yet (404): null then. */
+/** A JSON endpoint that this server may not have (404) or not show this visitor: null then. */
 async function optionalJson(path) {
   try {
-    const r = await fetch(path, { cache: 'no-store', headers: { Accept: 'application/json' } });
+    const r = await fetch(path, { cache: 'no-store', headers: headers({ Accept: 'application/json' }) });
     if (!r.ok) return null;
     return await r.json();
   } catch (e) {
@@ -77,8 +103,7 @@ async function fetchEntries(end, onProgress) {
   const lines = [];
   while (lines.length < end) {
     const start = lines.length;
-    const r = await fetch(`/v1/log/entries?start=${start}&end=${Math.min(end, start + PAGE)}`, { cache: 'no-store' });
-    if (!r.ok) throw new Error(`/v1/log/entries: HTTP ${r.status}`);
+    const r = await request(`/v1/log/entries?start=${start}&end=${Math.min(end, start + PAGE)}`);
     const buf = new Uint8Array(await r.arrayBuffer());
     let from = 0;
     for (let i = 0; i < buf.length; i++) {
@@ -165,6 +190,17 @@ function setupForms(serverKeyText) {
     storage()?.removeItem(SEEN_KEY);
     location.reload();
   };
+  document.getElementById('token-form').onsubmit = (ev) => {
+    ev.preventDefault();
+    const t = document.getElementById('token-input').value.trim();
+    try {
+      if (t) window.sessionStorage.setItem(TOKEN_KEY, t);
+      else window.sessionStorage.removeItem(TOKEN_KEY);
+    } catch (e) {
+      // no session storage: nothing to keep
+    }
+    location.reload();
+  };
   const w = document.getElementById('witness-input');
   w.value = storage()?.getItem(WITNESS_KEY) || '';
   document.getElementById('witness-form').onsubmit = (ev) => {
@@ -228,6 +264,13 @@ async function main() {
     note = await getText('/v1/log/checkpoint');
     checkpoint = await v.openCheckpoint(note, key);
   } catch (e) {
+    if (e instanceof NotPublic) {
+      status('unsupported', 'NOT VERIFIED: this log is not public',
+        `Reading it needs an access token of a principal with the read right (${e.message}). ` +
+        'Paste one under "Access token" above; it is kept for this browser session only.');
+      document.getElementById('token-box').open = true;
+      return;
+    }
     status('failed', 'VERIFICATION FAILED: the checkpoint', e.message);
     section('checkpoint', 'Latest checkpoint', h('pre', { class: 'note' }, note || ''), h('p', { class: 'bad-text' }, e.message));
     return;
@@ -440,8 +483,9 @@ function renderPending(hist, byId, serverChanges) {
       if (applyTtl !== null && c.approvedAt) extra.push(['Expires', `${when(new Date(Date.parse(c.approvedAt) + applyTtl).toISOString())} at the latest (apply_ttl ${policy.timing.apply_ttl}, from the approving decision)`]);
     }
     const s = serverById.get(c.id);
-    if (s && (s.missing || s.explanation)) {
-      extra.push(['The server says', h('span', { class: 'muted' }, String(s.missing || s.explanation))]);
+    if (s && (s.explanation || s.missing)) {
+      const said = s.explanation || (Array.isArray(s.missing) ? s.missing.join('; ') : String(s.missing));
+      extra.push(['The server says', h('span', { class: 'muted server-says' }, said)]);
     }
     return changeCard(c, hist, byId, extra);
   });

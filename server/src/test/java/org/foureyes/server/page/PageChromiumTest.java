@@ -2,11 +2,12 @@ package org.foureyes.server.page;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,40 +17,27 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.foureyes.auditlog.Checkpoint;
 import org.foureyes.auditlog.Cosignature;
-import org.foureyes.auditlog.LogEntry;
 import org.foureyes.auditlog.SignedCheckpoint;
 import org.foureyes.auditlog.SignerKey;
 import org.foureyes.auditlog.SignerKeyFile;
 import org.foureyes.auditlog.VerifierKey;
 import org.foureyes.auditlog.WitnessKey;
-import org.foureyes.ledger.Draft;
-import org.foureyes.ledger.Ledger;
-import org.foureyes.ledger.Outcome;
 import org.foureyes.server.AppTestSupport;
 import org.foureyes.server.FoureyesConfiguration;
-import org.foureyes.server.core.EntryContent;
-import org.foureyes.server.core.LogAppender;
-import org.foureyes.server.core.LogKeySigner;
-import org.foureyes.server.db.Dialect;
 import org.foureyes.server.db.TestDatabase;
 import org.foureyes.statement.ChangeRequestClaims;
 import org.foureyes.statement.ConfigHash;
 import org.foureyes.statement.DecisionClaims;
 import org.foureyes.statement.ReportClaims;
 import org.foureyes.statement.StatementSigner;
-import org.foureyes.statement.StatementType;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -64,12 +52,11 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The transparency page in headless Chromium (Debian's chromium and chromium-driver): the whole
- * service on port 0 with a SQLite log holding real signed statements, the page's own verify.js
+ * service on port 0 with a SQLite log made through the API with real signed statements, the page's own verify.js
  * checked against known answers made by the Java code, then the page itself: it shows the change,
  * verifies, is readable at 375 px, and reports the entry after the database is tampered with.
  * Screenshots go to server/target/screenshots/.
@@ -82,9 +69,8 @@ class PageChromiumTest {
 
     private TestDatabase db;
     private DropwizardAppExtension<FoureyesConfiguration> app;
-    private LogAppender appender;
     private VerifierKey logKey;
-    private final Ledger ledger = new Ledger();
+    private long logSize;
     private WebDriver driver;
     private String base;
     private Path screenshots;
@@ -101,15 +87,7 @@ class PageChromiumTest {
         app = AppTestSupport.app(db, data);
         app.before();
         base = "http://127.0.0.1:" + app.getLocalPort();
-        SignerKey key = SignerKeyFile.read(data.resolve("log.key"), null);
-        logKey = key.verifierKey();
-        // A second appender on the same database stands in for the change workflow's endpoints
-        // (branch workflow); the entries are what Ledger.decide makes of real signed statements.
-        Jdbi jdbi = db.newJdbi();
-        appender = new LogAppender(jdbi, Dialect.of(jdbi), new LogKeySigner(key, AppTestSupport.ORIGIN),
-                Clock.systemUTC(), new MetricRegistry(), LogAppender.Settings.DEFAULT);
-        appender.start();
-        syncLedger();
+        logKey = SignerKeyFile.read(data.resolve("log.key"), null).verifierKey();
         makeChanges();
 
         screenshots = Path.of(System.getProperty("foureyes.projectRoot", ".."), "server", "target", "screenshots");
@@ -122,9 +100,6 @@ class PageChromiumTest {
         if (driver != null) {
             driver.quit();
         }
-        if (appender != null) {
-            appender.stop();
-        }
         if (app != null) {
             app.after();
         }
@@ -134,8 +109,9 @@ class PageChromiumTest {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // The log: change 1 to relay requested by rene, approved by nora, applied by the relay agent;
-    // change 2 to relay requested, waiting for an approval; rene's self-approval refused.
+    // The log, made through the API with real statements signed by the tor-exit test keys:
+    // change A to relay requested by rene, approved by nora, applied by the relay agent;
+    // change B to relay requested, waiting for an approval; rene's self-approval of B refused.
 
     static final String RELAY_V1 = """
             {"nickname":"foureyesExit1","contact":"exit-ops@example.org","exit_policy":["accept *:443","reject *:*"],
@@ -153,18 +129,22 @@ class PageChromiumTest {
 
         String request1 = rene.sign(AppTestSupport.ORIGIN, ChangeRequestClaims.of("relay", Optional.empty(), v1,
                 "Open the exit for HTTPS only (ticket 7)"));
-        appliedChange = submit(request1, StatementType.CHANGE_REQUEST).get(0);
-        approvalSeq = submit(nora.sign(AppTestSupport.ORIGIN, DecisionClaims.approve(appliedChange, sha256Hex(request1))),
-                StatementType.DECISION).get(0);
-        submit(agent.sign(AppTestSupport.ORIGIN, new ReportClaims("relay", appliedChange, ConfigHash.sha256Hex(v1),
-                ReportClaims.Status.APPLIED, Optional.of("hook exited 0"))), StatementType.REPORT);
+        appliedChange = post("/v1/changes", request1, 201).get("change").get("id").asLong();
+        JsonNode approved = post("/v1/changes/" + appliedChange + "/decisions",
+                nora.sign(AppTestSupport.ORIGIN, DecisionClaims.approve(appliedChange, sha256Hex(request1))), 201);
+        assertThat(approved.get("state").asText()).isEqualTo("approved");
+        approvalSeq = approved.get("receipt").get("seq").asLong();
+        post("/v1/components/relay/reports", agent.sign(AppTestSupport.ORIGIN, new ReportClaims("relay", appliedChange,
+                ConfigHash.sha256Hex(v1), ReportClaims.Status.APPLIED, Optional.of("hook exited 0"))), 201);
 
         String request2 = rene.sign(AppTestSupport.ORIGIN, ChangeRequestClaims.of("relay",
                 Optional.of(ConfigHash.sha256Hex(v1)), v2, "Also allow plain HTTP on port 80"));
-        pendingChange = submit(request2, StatementType.CHANGE_REQUEST).get(0);
+        pendingChange = post("/v1/changes", request2, 201).get("change").get("id").asLong();
         // Refused (self-approval), and logged as statement.refused.
-        submit(rene.sign(AppTestSupport.ORIGIN, DecisionClaims.approve(pendingChange, sha256Hex(request2))),
-                StatementType.DECISION);
+        JsonNode refused = post("/v1/changes/" + pendingChange + "/decisions",
+                rene.sign(AppTestSupport.ORIGIN, DecisionClaims.approve(pendingChange, sha256Hex(request2))), 403, 409, 422);
+        assertThat(refused.toString()).contains("self-approval");
+        logSize = SignedCheckpoint.open(get("/v1/log/checkpoint"), logKey).size();
     }
 
     /** A tor-exit test key (copied from audit-log's test resources; public, see policies/tor-exit.yml). */
@@ -178,33 +158,11 @@ class PageChromiumTest {
         return StatementSigner.of(signerKey(name));
     }
 
-    /** Appends what the ledger makes of a statement (as the workflow will); returns the seqs. */
-    private List<Long> submit(String compact, StatementType type) throws Exception {
-        Outcome outcome = ledger.decide(compact, type, Instant.now());
-        List<Draft> drafts = outcome.drafts();
-        assertThat(drafts).as("%s", outcome).isNotEmpty();
-        List<Long> seqs = new ArrayList<>();
-        appender.appendAll(ctx -> {
-            List<EntryContent> out = new ArrayList<>();
-            for (int k = 0; k < drafts.size(); k++) {
-                Draft d = drafts.get(k);
-                out.add(new EntryContent(d.type().wireName(), d.statement().orElse(null), d.facts(ctx.seq() + k)));
-            }
-            return out;
-        }).get(60, TimeUnit.SECONDS).forEach(r -> seqs.add(r.seq()));
-        syncLedger();
-        return seqs;
-    }
-
-    /** Applies to the test's ledger every entry it has not seen (the log as served). */
-    private void syncLedger() throws Exception {
-        Checkpoint cp = SignedCheckpoint.open(get("/v1/log/checkpoint"), logKey);
-        while (ledger.size() < cp.size()) {
-            String ndjson = get("/v1/log/entries?start=" + ledger.size() + "&end=" + cp.size());
-            for (String line : ndjson.split("\n")) {
-                ledger.apply(LogEntry.parse(line.getBytes(StandardCharsets.UTF_8)));
-            }
-        }
+    private JsonNode post(String path, String statement, int... statuses) throws Exception {
+        Response r = app.client().target(base + path).request().post(Entity.entity(statement, "application/jose"));
+        String body = r.readEntity(String.class);
+        assertThat(r.getStatus()).as("POST %s: %s", path, body).isIn(Arrays.stream(statuses).boxed().toList());
+        return JSON.readTree(body);
     }
 
     private String get(String path) {
@@ -301,7 +259,7 @@ class PageChromiumTest {
         String state = awaitVerification();
         String title = driver.findElement(By.id("status-title")).getText();
         assertThat(state).as("status: %s / %s", title, driver.findElement(By.id("status")).getText()).isEqualTo("ok");
-        long size = ledger.size();
+        long size = logSize;
         assertThat(title).isEqualTo("Verified: checkpoint signed by " + logKey.keyIdHex() + ", " + size + " entries included");
         assertThat(driver.findElement(By.id("key-id")).getText()).isEqualTo(logKey.name() + "+" + logKey.keyIdHex());
         assertThat(driver.findElement(By.id("key-source")).getText()).isEqualTo("not pinned, fetched from the server");
@@ -324,6 +282,12 @@ class PageChromiumTest {
                 ConfigHash.sha256Hex(JSON.readTree(RELAY_V1)));
         assertThat(driver.findElement(By.id("refused")).getText()).contains("self-approval");
         assertThat(driver.findElement(By.id("policy")).getText()).contains("tor-exit", "widen-monitoring", "rene");
+        // Coalition sizes come from the server's analysis (/v1/policy), for the policy the page verified.
+        assertThat(driver.findElement(By.id("coalitions")).getText())
+                .contains("widen-monitoring (relay, switch, monitor): 3 people (rene, nora, anna)");
+        // What the browser works out as missing agrees with the server's DecisionEngine.
+        String browser = pending.findElement(By.className("missing")).getText();
+        assertThat(pending.findElement(By.className("server-says")).getText()).isEqualTo(browser);
         assertThat(driver.findElements(By.cssSelector("#entries tr.bad-row"))).isEmpty();
         assertThat(driver.findElements(By.cssSelector("#entries tbody tr"))).hasSize((int) size);
 
