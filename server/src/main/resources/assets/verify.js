@@ -266,12 +266,18 @@ export async function ed25519Supported() {
   }
 }
 
+const importedKeys = new Map(); // base64 public key -> CryptoKey (a log has few keys, many signatures)
+
 export async function ed25519Verify(publicKey, signature, message) {
-  let key;
-  try {
-    key = await subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
-  } catch (e) {
-    fail(`not a usable Ed25519 public key (${e.message})`);
+  const id = b64encode(publicKey);
+  let key = importedKeys.get(id);
+  if (!key) {
+    try {
+      key = await subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
+    } catch (e) {
+      fail(`not a usable Ed25519 public key (${e.message})`);
+    }
+    importedKeys.set(id, key);
   }
   if (signature.length !== 64) return false;
   return subtle.verify({ name: 'Ed25519' }, key, signature, message);
@@ -562,6 +568,8 @@ export function decodeJws(compact) {
   return { header, payload, signingInput: bytesOf(parts[0] + '.' + parts[1]), signature };
 }
 
+const parsedKeys = new Map(); // verifier key text -> parsed key
+
 /**
  * Verifies a statement's signature with the keys the policy lists for its issuer: alg EdDSA, kid
  * `<iss>+<key id>` naming one of those keys. Returns {header, payload, kid}.
@@ -577,7 +585,11 @@ export async function verifyStatement(compact, policy) {
   const kid = String(header.kid);
   let key = null;
   for (const text of principal.keys || []) {
-    const k = await parseVerifierKey(text);
+    let k = parsedKeys.get(text);
+    if (!k) {
+      k = await parseVerifierKey(text);
+      parsedKeys.set(text, k);
+    }
     if (`${k.name}+${k.keyIdHex}` === kid && k.name === payload.iss) key = k;
   }
   if (!key) fail(`kid ${shorten(kid)} is not a key of ${payload.iss} in the policy in force`);
