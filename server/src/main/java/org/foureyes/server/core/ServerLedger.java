@@ -16,6 +16,11 @@ import org.foureyes.ledger.LedgerException;
 import org.foureyes.ledger.PolicyInForce;
 import org.foureyes.server.db.JdbiLogStore;
 import org.foureyes.server.db.StoredEntry;
+import org.foureyes.statement.SignatureCache;
+import org.foureyes.statement.StatementException;
+import org.foureyes.statement.StatementType;
+import org.foureyes.statement.StatementVerifier;
+import org.foureyes.statement.VerifyMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +52,13 @@ public final class ServerLedger implements CommitListener {
         T run(Ledger ledger) throws EntryRefusedException;
     }
 
+    private static final VerifyMode ANY = VerifyMode.online(StatementType.CHANGE_REQUEST, StatementType.DECISION,
+            StatementType.WITHDRAWAL, StatementType.REPORT, StatementType.ACCESS);
+
     private final JdbiLogStore store;
+    /** Signatures verified on request threads, so the writer thread does not redo the curve arithmetic. */
+    private final SignatureCache signatures = new SignatureCache(16_384);
+    private final StatementVerifier verifier = new StatementVerifier(signatures);
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final List<CommitListener> downstream = new CopyOnWriteArrayList<>();
 
@@ -160,6 +171,25 @@ public final class ServerLedger implements CommitListener {
         return e;
     }
 
+    /**
+     * Verifies a statement's signature on the calling (request) thread against the policy in force,
+     * only to fill the signature cache: the ledger's own checks in {@code decide} and {@code apply}
+     * then run in full on the writer thread, minus the Ed25519 arithmetic for these exact bytes.
+     * The outcome is ignored.
+     */
+    public void preverify(String compact) {
+        PolicyInForce p = policy;
+        String o = origin;
+        if (p == null || o == null) {
+            return;
+        }
+        try {
+            verifier.verify(compact, p.policy(), o, java.time.Instant.now(), ANY);
+        } catch (StatementException | RuntimeException e) {
+            // Whatever is wrong, the ledger finds it again and decides.
+        }
+    }
+
     /** Catches up with entries other instances appended (for readers); rebuilds a stale ledger. */
     public void refresh() {
         if (broken != null) {
@@ -263,7 +293,7 @@ public final class ServerLedger implements CommitListener {
     }
 
     private void rebuild() throws LedgerException {
-        Ledger fresh = new Ledger();
+        Ledger fresh = new Ledger(new StatementVerifier(signatures));
         long size = store.size();
         apply(fresh, 0, size);
         ledger = fresh;

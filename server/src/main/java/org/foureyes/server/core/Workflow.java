@@ -144,7 +144,7 @@ public final class Workflow {
     public Answer submit(String compact, StatementType expected) {
         Objects.requireNonNull(compact, "compact");
         Attempt attempt = new Attempt();
-        String issuer = StatementPeek.issuer(compact).orElse(null);
+        ledger.preverify(compact); // on this thread, in parallel with others: spares the writer the curve arithmetic
         GroupDraft draft = ctx -> ledger.write(ctx.seq(), l -> {
             List<EntryContent> out = new ArrayList<>();
             try {
@@ -161,6 +161,7 @@ public final class Workflow {
                 Outcome.Refused r = (Outcome.Refused) o;
                 boolean limited = false;
                 if (r.draft().isPresent()) {
+                    String issuer = StatementPeek.issuer(compact).orElse(null);
                     if (issuer != null && limiter.tryAcquire(issuer)) {
                         attempt.ownIndex = out.size();
                         attempt.logged = true;
@@ -193,7 +194,8 @@ public final class Workflow {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof StatementRefusedException sr) {
-                return refused(new Refused(sr.refusal, issuer, null, sr.rateLimited));
+                return refused(new Refused(sr.refusal, StatementPeek.issuer(compact).orElse(null), null,
+                        sr.rateLimited));
             }
             if (cause instanceof AppendFailedException af) {
                 throw af;
@@ -208,7 +210,8 @@ public final class Workflow {
                     receipts);
         }
         Outcome.Refused r = (Outcome.Refused) o;
-        return refused(new Refused(r.refusal(), issuer, attempt.logged ? receipts.get(attempt.ownIndex) : null,
+        return refused(new Refused(r.refusal(), StatementPeek.issuer(compact).orElse(null),
+                attempt.logged ? receipts.get(attempt.ownIndex) : null,
                 !attempt.logged && r.draft().isPresent()));
     }
 
