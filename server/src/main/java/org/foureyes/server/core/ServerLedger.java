@@ -1,7 +1,6 @@
 package org.foureyes.server.core;
 
 import java.security.MessageDigest;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -68,7 +67,7 @@ public final class ServerLedger implements CommitListener {
     private volatile boolean stale;
     private volatile String broken;
     /** Entries applied by drafts and not yet committed: seq to leaf hash (writer thread, under the write lock). */
-    private final Map<Long, byte[]> uncommitted = new HashMap<>();
+    private final Map<Long, byte[]> uncommitted = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ServerLedger(JdbiLogStore store) {
         this.store = Objects.requireNonNull(store, "store");
@@ -222,18 +221,14 @@ public final class ServerLedger implements CommitListener {
 
     @Override
     public void committed(List<LogEntry> entries) {
-        lock.writeLock().lock();
-        try {
-            for (LogEntry e : entries) {
-                byte[] mine = uncommitted.remove(e.seq());
-                if (mine != null && !MessageDigest.isEqual(mine, e.leafHash())) {
-                    LOG.error("entry {} as committed differs from what the ledger applied; rebuilding the ledger",
-                            e.seq());
-                    stale = true;
-                }
+        // No lock: only the writer thread adds to the map (and readers must not delay the writer).
+        for (LogEntry e : entries) {
+            byte[] mine = uncommitted.remove(e.seq());
+            if (mine != null && !MessageDigest.isEqual(mine, e.leafHash())) {
+                LOG.error("entry {} as committed differs from what the ledger applied; rebuilding the ledger",
+                        e.seq());
+                stale = true;
             }
-        } finally {
-            lock.writeLock().unlock();
         }
         for (CommitListener l : downstream) {
             try {
@@ -246,17 +241,12 @@ public final class ServerLedger implements CommitListener {
 
     @Override
     public void rolledBack() {
-        lock.writeLock().lock();
-        try {
-            if (!uncommitted.isEmpty()) {
-                LOG.warn("an append rolled back after the ledger applied {} of its entries; the ledger will be"
-                        + " rebuilt from the stored log", uncommitted.size());
-                stale = true;
-            }
-            uncommitted.clear();
-        } finally {
-            lock.writeLock().unlock();
+        if (!uncommitted.isEmpty()) {
+            LOG.warn("an append rolled back after the ledger applied {} of its entries; the ledger will be"
+                    + " rebuilt from the stored log", uncommitted.size());
+            stale = true;
         }
+        uncommitted.clear();
     }
 
     // ------------------------------------------------------------------ internals (write lock held)

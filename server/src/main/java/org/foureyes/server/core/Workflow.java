@@ -12,11 +12,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.foureyes.auditlog.LogEntry;
+import org.foureyes.ledger.ChangeRecord;
 import org.foureyes.ledger.Draft;
 import org.foureyes.ledger.Ledger;
 import org.foureyes.ledger.LedgerException;
 import org.foureyes.ledger.Outcome;
 import org.foureyes.ledger.Refusal;
+import org.foureyes.policy.Evaluation;
 import org.foureyes.server.api.Receipt;
 import org.foureyes.statement.StatementType;
 import org.slf4j.Logger;
@@ -48,9 +50,12 @@ public final class Workflow {
      * @param explanation what the decision engine says about the change now
      * @param receipt the receipt of the statement's own entry
      * @param receipts every entry appended with it (owed entries before it, entries it made owed after)
+     * @param record the change right after the statement's entries (taken on the writer thread, so
+     *     the answer needs no lock on the ledger)
+     * @param evaluation the decision engine's evaluation then, or null
      */
-    public record Accepted(long change, String state, String explanation, Receipt receipt, List<Receipt> receipts)
-            implements Answer {
+    public record Accepted(long change, String state, String explanation, Receipt receipt, List<Receipt> receipts,
+            ChangeRecord record, Evaluation evaluation) implements Answer {
     }
 
     /**
@@ -128,6 +133,8 @@ public final class Workflow {
     /** The outcome of the draft, filled in on the writer thread. */
     private static final class Attempt {
         volatile Outcome outcome;
+        volatile ChangeRecord record;
+        volatile Evaluation evaluation;
         volatile int ownIndex = -1;
         volatile boolean logged;
     }
@@ -153,9 +160,12 @@ public final class Workflow {
                 attempt.outcome = o;
                 if (o instanceof Outcome.Accepted a) {
                     attempt.ownIndex = out.size();
+                    long id = a.result().change(l.size());
                     for (Draft d : a.drafts()) {
                         out.add(content(ledger.appendTo(l, d, ctx.time())));
                     }
+                    attempt.record = l.change(id).orElse(null);
+                    attempt.evaluation = l.evaluation(id).orElse(null);
                     return out;
                 }
                 Outcome.Refused r = (Outcome.Refused) o;
@@ -207,7 +217,7 @@ public final class Workflow {
             Receipt own = receipts.get(attempt.ownIndex);
             accepted.mark();
             return new Accepted(a.result().change(own.seq()), a.result().state(), a.result().explanation(), own,
-                    receipts);
+                    receipts, attempt.record, attempt.evaluation);
         }
         Outcome.Refused r = (Outcome.Refused) o;
         return refused(new Refused(r.refusal(), StatementPeek.issuer(compact).orElse(null),
