@@ -16,6 +16,13 @@ public interface AppendContext {
     Instant time();
 
     /**
+     * The leaf hash of entry {@code seq() - 1} (32 zero bytes for entry 0), which becomes this
+     * entry's {@code prev}: with seq and time, enough to materialise the exact entry (for example
+     * with the ledger's {@code Draft.materialise}) and check it before it is written.
+     */
+    byte[] prevLeafHash();
+
+    /**
      * The append transaction, held under the log lock: reads here see the log as it will be right
      * before this entry, and writes commit or roll back together with the entry. Workflow tables
      * (changes, components) are updated here so that they never disagree with the log.

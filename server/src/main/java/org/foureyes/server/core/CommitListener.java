@@ -15,10 +15,10 @@ public interface CommitListener {
     void committed(List<LogEntry> entries);
 
     /**
-     * Told, on the writer thread, that a batch's transaction failed and was rolled back: whatever
-     * the batch's drafts did outside the database (for example apply entries to an in-memory
-     * ledger) did not happen in the log. Must be quick; an exception is logged.
+     * A batch's transaction rolled back: nothing of it was written, and the log is still at
+     * {@code size} entries as far as this appender knows. Whoever applied drafted entries to
+     * in-memory state while drafting must drop them (for example rebuild from the store).
      */
-    default void rolledBack() {
+    default void rolledBack(long size) {
     }
 }

@@ -143,6 +143,7 @@ public final class LogAppender implements Managed {
 
     private Session session; // writer thread only
     private Tip tip; // writer thread only
+    private long committedSize = -1; // writer thread only: head size after our last commit, -1 if unknown
 
     private final Object lifecycle = new Object();
     private volatile Thread writer;
@@ -328,7 +329,9 @@ public final class LogAppender implements Managed {
             Session sess = session;
             w = sess.handle.inTransaction(h -> write(sess, batch));
             tip = new Tip(w.newSize, w.lastLeafHash, w.range);
-        } catch (Exception e) {
+            committedSize = w.newSize;
+        } catch (Exception | LinkageError | AssertionError e) {
+            // Anything a draft or the database throws; a VirtualMachineError goes on up.
             tip = null;
             if (session != null) {
                 session.close();
@@ -341,7 +344,7 @@ public final class LogAppender implements Managed {
                     "the log append failed and nothing was written: " + why, e);
             if (listener != null) {
                 try {
-                    listener.rolledBack();
+                    listener.rolledBack(committedSize);
                 } catch (RuntimeException le) {
                     LOG.error("the commit listener failed on a rollback: {}", describe(le), le);
                 }
@@ -456,7 +459,7 @@ public final class LogAppender implements Managed {
         for (Pending p : batch) {
             long time = Math.max(clock.millis(), lastTime);
             Instant at = Instant.ofEpochMilli(time);
-            Context ctx = new Context(seq, at, h);
+            Context ctx = new Context(seq, at, prev, h);
             List<LogEntry> group = new ArrayList<>();
             try {
                 List<EntryContent> contents = p.draft().draft(ctx);
@@ -548,13 +551,20 @@ public final class LogAppender implements Managed {
     private static final class Context implements AppendContext {
         private final long seq;
         private final Instant time;
+        private final byte[] prev;
         private final Handle handle;
         boolean touched;
 
-        Context(long seq, Instant time, Handle handle) {
+        Context(long seq, Instant time, byte[] prev, Handle handle) {
             this.seq = seq;
             this.time = time;
+            this.prev = prev;
             this.handle = handle;
+        }
+
+        @Override
+        public byte[] prevLeafHash() {
+            return prev.clone();
         }
 
         @Override

@@ -134,18 +134,34 @@ public final class ServerLedger implements CommitListener {
     }
 
     /**
-     * Inside an append transaction: brings the ledger to {@code seq} (the seq the draft's first
-     * entry gets) and runs the work under the write lock.
+     * Inside an append transaction: brings the ledger to the context's seq (the seq the draft's
+     * first entry gets), checks that its last entry is the log's (the context's prev leaf hash) and
+     * runs the work under the write lock.
      */
-    public <T> T write(long seq, LedgerWork<T> work) throws EntryRefusedException {
+    public <T> T write(AppendContext ctx, LedgerWork<T> work) throws EntryRefusedException {
         lock.writeLock().lock();
         try {
-            syncTo(seq);
+            syncTo(ctx.seq());
+            if (!MessageDigest.isEqual(lastLeafHash(), ctx.prevLeafHash())) {
+                // Same size as the log, other content (a rolled-back batch replaced by another
+                // instance's entries, or a bug): start again from the stored log.
+                LOG.warn("the ledger's last entry is not the log's entry {}; rebuilding the ledger", ctx.seq() - 1);
+                stale = true;
+                syncTo(ctx.seq());
+                if (!MessageDigest.isEqual(lastLeafHash(), ctx.prevLeafHash())) {
+                    throw new EntryRefusedException("the ledger does not agree with the stored log at entry "
+                            + (ctx.seq() - 1));
+                }
+            }
             return work.run(ledger);
         } finally {
             policy = ledger == null ? policy : ledger.policy();
             lock.writeLock().unlock();
         }
+    }
+
+    private byte[] lastLeafHash() {
+        return ledger.lastEntry().map(LogEntry::leafHash).orElse(LogEntry.GENESIS_PREV);
     }
 
     /**
@@ -240,7 +256,7 @@ public final class ServerLedger implements CommitListener {
     }
 
     @Override
-    public void rolledBack() {
+    public void rolledBack(long size) {
         if (!uncommitted.isEmpty()) {
             LOG.warn("an append rolled back after the ledger applied {} of its entries; the ledger will be"
                     + " rebuilt from the stored log", uncommitted.size());

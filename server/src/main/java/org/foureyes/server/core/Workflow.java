@@ -152,7 +152,7 @@ public final class Workflow {
         Objects.requireNonNull(compact, "compact");
         Attempt attempt = new Attempt();
         ledger.preverify(compact); // on this thread, in parallel with others: spares the writer the curve arithmetic
-        GroupDraft draft = ctx -> ledger.write(ctx.seq(), l -> {
+        GroupDraft draft = ctx -> ledger.write(ctx, l -> {
             List<EntryContent> out = new ArrayList<>();
             try {
                 appendOwed(l, ctx, out);
@@ -256,7 +256,7 @@ public final class Workflow {
         if (!due) {
             return 0;
         }
-        GroupDraft draft = ctx -> ledger.write(ctx.seq(), l -> {
+        GroupDraft draft = ctx -> ledger.write(ctx, l -> {
             List<EntryContent> out = new ArrayList<>();
             try {
                 appendOwed(l, ctx, out);

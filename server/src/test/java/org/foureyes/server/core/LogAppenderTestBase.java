@@ -381,6 +381,38 @@ abstract class LogAppenderTestBase {
         assertThat(seen).containsExactlyElementsOf(java.util.stream.LongStream.range(0, 50).boxed().toList());
     }
 
+    @Test
+    void commitListener_batchRollsBack_isToldTheSizeThatStands() throws Exception {
+        Jdbi jdbi = db.newJdbi();
+        List<Long> rolledBack = java.util.Collections.synchronizedList(new ArrayList<>());
+        LogAppender appender = new LogAppender(jdbi, Dialect.of(jdbi), new LogKeySigner(key, ORIGIN),
+                Clock.systemUTC(), new MetricRegistry(), LogAppender.Settings.DEFAULT, new CommitListener() {
+                    @Override
+                    public void committed(List<LogEntry> entries) {
+                    }
+
+                    @Override
+                    public void rolledBack(long size) {
+                        rolledBack.add(size);
+                    }
+                });
+        appender.start();
+        appenders.add(appender);
+        Receipt first = appender.append(ctx -> {
+            assertThat(ctx.prevLeafHash()).isEqualTo(LogEntry.GENESIS_PREV);
+            return draft("first").draft(ctx);
+        }).get(30, TimeUnit.SECONDS);
+        byte[] firstLeaf = LogEntry.parse(first.entry().getBytes(StandardCharsets.UTF_8)).leafHash();
+        CompletableFuture<Receipt> broken = appender.append(ctx -> {
+            assertThat(ctx.prevLeafHash()).isEqualTo(firstLeaf);
+            ctx.handle(); // touched the transaction, then fails: the whole batch rolls back
+            throw new IllegalStateException("draft bug");
+        });
+        assertThatThrownBy(() -> broken.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(AppendFailedException.class);
+        assertThat(rolledBack).containsExactly(1L);
+        assertThat(new JdbiLogStore(jdbi).size()).isEqualTo(1);
+    }
+
     /** Receipt-like view of an entry already in the store (its proof in the latest tree). */
     private record JdbiLogStoreReceipt(Jdbi jdbi) {
         Receipt receipt(long seq) throws Exception {
