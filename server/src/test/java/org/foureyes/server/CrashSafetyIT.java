@@ -166,7 +166,9 @@ class CrashSafetyIT {
                         }
                         if (r.statusCode() == 201) {
                             JsonNode body = WorkflowClient.json(r.body());
-                            for (JsonNode receipt : body.get("entries")) {
+                            JsonNode receipts = body.has("entries") ? body.get("entries")
+                                    : WorkflowClient.JSON.createArrayNode().add(body.get("receipt"));
+                            for (JsonNode receipt : receipts) {
                                 acknowledged.put(receipt.get("seq").asLong(), receipt.get("entry").asText());
                             }
                             JsonNode change = body.get("change");

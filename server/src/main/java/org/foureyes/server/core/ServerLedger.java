@@ -1,7 +1,6 @@
 package org.foureyes.server.core;
 
 import java.security.MessageDigest;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,6 +15,11 @@ import org.foureyes.ledger.LedgerException;
 import org.foureyes.ledger.PolicyInForce;
 import org.foureyes.server.db.JdbiLogStore;
 import org.foureyes.server.db.StoredEntry;
+import org.foureyes.statement.SignatureCache;
+import org.foureyes.statement.StatementException;
+import org.foureyes.statement.StatementType;
+import org.foureyes.statement.StatementVerifier;
+import org.foureyes.statement.VerifyMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +51,13 @@ public final class ServerLedger implements CommitListener {
         T run(Ledger ledger) throws EntryRefusedException;
     }
 
+    private static final VerifyMode ANY = VerifyMode.online(StatementType.CHANGE_REQUEST, StatementType.DECISION,
+            StatementType.WITHDRAWAL, StatementType.REPORT, StatementType.ACCESS);
+
     private final JdbiLogStore store;
+    /** Signatures verified on request threads, so the writer thread does not redo the curve arithmetic. */
+    private final SignatureCache signatures = new SignatureCache(16_384);
+    private final StatementVerifier verifier = new StatementVerifier(signatures);
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final List<CommitListener> downstream = new CopyOnWriteArrayList<>();
 
@@ -57,7 +67,7 @@ public final class ServerLedger implements CommitListener {
     private volatile boolean stale;
     private volatile String broken;
     /** Entries applied by drafts and not yet committed: seq to leaf hash (writer thread, under the write lock). */
-    private final Map<Long, byte[]> uncommitted = new HashMap<>();
+    private final Map<Long, byte[]> uncommitted = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ServerLedger(JdbiLogStore store) {
         this.store = Objects.requireNonNull(store, "store");
@@ -124,18 +134,34 @@ public final class ServerLedger implements CommitListener {
     }
 
     /**
-     * Inside an append transaction: brings the ledger to {@code seq} (the seq the draft's first
-     * entry gets) and runs the work under the write lock.
+     * Inside an append transaction: brings the ledger to the context's seq (the seq the draft's
+     * first entry gets), checks that its last entry is the log's (the context's prev leaf hash) and
+     * runs the work under the write lock.
      */
-    public <T> T write(long seq, LedgerWork<T> work) throws EntryRefusedException {
+    public <T> T write(AppendContext ctx, LedgerWork<T> work) throws EntryRefusedException {
         lock.writeLock().lock();
         try {
-            syncTo(seq);
+            syncTo(ctx.seq());
+            if (!MessageDigest.isEqual(lastLeafHash(), ctx.prevLeafHash())) {
+                // Same size as the log, other content (a rolled-back batch replaced by another
+                // instance's entries, or a bug): start again from the stored log.
+                LOG.warn("the ledger's last entry is not the log's entry {}; rebuilding the ledger", ctx.seq() - 1);
+                stale = true;
+                syncTo(ctx.seq());
+                if (!MessageDigest.isEqual(lastLeafHash(), ctx.prevLeafHash())) {
+                    throw new EntryRefusedException("the ledger does not agree with the stored log at entry "
+                            + (ctx.seq() - 1));
+                }
+            }
             return work.run(ledger);
         } finally {
             policy = ledger == null ? policy : ledger.policy();
             lock.writeLock().unlock();
         }
+    }
+
+    private byte[] lastLeafHash() {
+        return ledger.lastEntry().map(LogEntry::leafHash).orElse(LogEntry.GENESIS_PREV);
     }
 
     /**
@@ -158,6 +184,25 @@ public final class ServerLedger implements CommitListener {
         }
         uncommitted.put(seq, e.leafHash());
         return e;
+    }
+
+    /**
+     * Verifies a statement's signature on the calling (request) thread against the policy in force,
+     * only to fill the signature cache: the ledger's own checks in {@code decide} and {@code apply}
+     * then run in full on the writer thread, minus the Ed25519 arithmetic for these exact bytes.
+     * The outcome is ignored.
+     */
+    public void preverify(String compact) {
+        PolicyInForce p = policy;
+        String o = origin;
+        if (p == null || o == null) {
+            return;
+        }
+        try {
+            verifier.verify(compact, p.policy(), o, java.time.Instant.now(), ANY);
+        } catch (StatementException | RuntimeException e) {
+            // Whatever is wrong, the ledger finds it again and decides.
+        }
     }
 
     /** Catches up with entries other instances appended (for readers); rebuilds a stale ledger. */
@@ -192,18 +237,14 @@ public final class ServerLedger implements CommitListener {
 
     @Override
     public void committed(List<LogEntry> entries) {
-        lock.writeLock().lock();
-        try {
-            for (LogEntry e : entries) {
-                byte[] mine = uncommitted.remove(e.seq());
-                if (mine != null && !MessageDigest.isEqual(mine, e.leafHash())) {
-                    LOG.error("entry {} as committed differs from what the ledger applied; rebuilding the ledger",
-                            e.seq());
-                    stale = true;
-                }
+        // No lock: only the writer thread adds to the map (and readers must not delay the writer).
+        for (LogEntry e : entries) {
+            byte[] mine = uncommitted.remove(e.seq());
+            if (mine != null && !MessageDigest.isEqual(mine, e.leafHash())) {
+                LOG.error("entry {} as committed differs from what the ledger applied; rebuilding the ledger",
+                        e.seq());
+                stale = true;
             }
-        } finally {
-            lock.writeLock().unlock();
         }
         for (CommitListener l : downstream) {
             try {
@@ -216,17 +257,12 @@ public final class ServerLedger implements CommitListener {
 
     @Override
     public void rolledBack(long size) {
-        lock.writeLock().lock();
-        try {
-            if (!uncommitted.isEmpty()) {
-                LOG.warn("an append rolled back after the ledger applied {} of its entries; the ledger will be"
-                        + " rebuilt from the stored log", uncommitted.size());
-                stale = true;
-            }
-            uncommitted.clear();
-        } finally {
-            lock.writeLock().unlock();
+        if (!uncommitted.isEmpty()) {
+            LOG.warn("an append rolled back after the ledger applied {} of its entries; the ledger will be"
+                    + " rebuilt from the stored log", uncommitted.size());
+            stale = true;
         }
+        uncommitted.clear();
     }
 
     // ------------------------------------------------------------------ internals (write lock held)
@@ -263,7 +299,7 @@ public final class ServerLedger implements CommitListener {
     }
 
     private void rebuild() throws LedgerException {
-        Ledger fresh = new Ledger();
+        Ledger fresh = new Ledger(new StatementVerifier(signatures));
         long size = store.size();
         apply(fresh, 0, size);
         ledger = fresh;

@@ -12,11 +12,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.foureyes.auditlog.LogEntry;
+import org.foureyes.ledger.ChangeRecord;
 import org.foureyes.ledger.Draft;
 import org.foureyes.ledger.Ledger;
 import org.foureyes.ledger.LedgerException;
 import org.foureyes.ledger.Outcome;
 import org.foureyes.ledger.Refusal;
+import org.foureyes.policy.Evaluation;
 import org.foureyes.server.api.Receipt;
 import org.foureyes.statement.StatementType;
 import org.slf4j.Logger;
@@ -48,9 +50,12 @@ public final class Workflow {
      * @param explanation what the decision engine says about the change now
      * @param receipt the receipt of the statement's own entry
      * @param receipts every entry appended with it (owed entries before it, entries it made owed after)
+     * @param record the change right after the statement's entries (taken on the writer thread, so
+     *     the answer needs no lock on the ledger)
+     * @param evaluation the decision engine's evaluation then, or null
      */
-    public record Accepted(long change, String state, String explanation, Receipt receipt, List<Receipt> receipts)
-            implements Answer {
+    public record Accepted(long change, String state, String explanation, Receipt receipt, List<Receipt> receipts,
+            ChangeRecord record, Evaluation evaluation) implements Answer {
     }
 
     /**
@@ -128,6 +133,8 @@ public final class Workflow {
     /** The outcome of the draft, filled in on the writer thread. */
     private static final class Attempt {
         volatile Outcome outcome;
+        volatile ChangeRecord record;
+        volatile Evaluation evaluation;
         volatile int ownIndex = -1;
         volatile boolean logged;
     }
@@ -144,8 +151,8 @@ public final class Workflow {
     public Answer submit(String compact, StatementType expected) {
         Objects.requireNonNull(compact, "compact");
         Attempt attempt = new Attempt();
-        String issuer = StatementPeek.issuer(compact).orElse(null);
-        GroupDraft draft = ctx -> ledger.write(ctx.seq(), l -> {
+        ledger.preverify(compact); // on this thread, in parallel with others: spares the writer the curve arithmetic
+        GroupDraft draft = ctx -> ledger.write(ctx, l -> {
             List<EntryContent> out = new ArrayList<>();
             try {
                 appendOwed(l, ctx, out);
@@ -153,14 +160,18 @@ public final class Workflow {
                 attempt.outcome = o;
                 if (o instanceof Outcome.Accepted a) {
                     attempt.ownIndex = out.size();
+                    long id = a.result().change(l.size());
                     for (Draft d : a.drafts()) {
                         out.add(content(ledger.appendTo(l, d, ctx.time())));
                     }
+                    attempt.record = l.change(id).orElse(null);
+                    attempt.evaluation = l.evaluation(id).orElse(null);
                     return out;
                 }
                 Outcome.Refused r = (Outcome.Refused) o;
                 boolean limited = false;
                 if (r.draft().isPresent()) {
+                    String issuer = StatementPeek.issuer(compact).orElse(null);
                     if (issuer != null && limiter.tryAcquire(issuer)) {
                         attempt.ownIndex = out.size();
                         attempt.logged = true;
@@ -193,7 +204,8 @@ public final class Workflow {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof StatementRefusedException sr) {
-                return refused(new Refused(sr.refusal, issuer, null, sr.rateLimited));
+                return refused(new Refused(sr.refusal, StatementPeek.issuer(compact).orElse(null), null,
+                        sr.rateLimited));
             }
             if (cause instanceof AppendFailedException af) {
                 throw af;
@@ -205,10 +217,11 @@ public final class Workflow {
             Receipt own = receipts.get(attempt.ownIndex);
             accepted.mark();
             return new Accepted(a.result().change(own.seq()), a.result().state(), a.result().explanation(), own,
-                    receipts);
+                    receipts, attempt.record, attempt.evaluation);
         }
         Outcome.Refused r = (Outcome.Refused) o;
-        return refused(new Refused(r.refusal(), issuer, attempt.logged ? receipts.get(attempt.ownIndex) : null,
+        return refused(new Refused(r.refusal(), StatementPeek.issuer(compact).orElse(null),
+                attempt.logged ? receipts.get(attempt.ownIndex) : null,
                 !attempt.logged && r.draft().isPresent()));
     }
 
@@ -243,7 +256,7 @@ public final class Workflow {
         if (!due) {
             return 0;
         }
-        GroupDraft draft = ctx -> ledger.write(ctx.seq(), l -> {
+        GroupDraft draft = ctx -> ledger.write(ctx, l -> {
             List<EntryContent> out = new ArrayList<>();
             try {
                 appendOwed(l, ctx, out);

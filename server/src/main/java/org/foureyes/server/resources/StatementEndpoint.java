@@ -121,9 +121,11 @@ public final class StatementEndpoint {
             throw new ProblemException(ProblemType.LOG_UNAVAILABLE, e.getMessage());
         }
         if (answer instanceof Workflow.Accepted a) {
-            ChangeView view = ledger().read(l -> l.change(a.change()).map(r -> Views.view(l, r)).orElse(null));
+            ChangeView view = a.record() != null ? Views.view(a.record(), java.util.Optional.ofNullable(a.evaluation()))
+                    : ledger().read(l -> l.change(a.change()).map(r -> Views.view(l, r)).orElse(null));
             return Response.created(URI.create("/v1/changes/" + a.change()))
-                    .entity(new StatementAccepted(view, a.state(), a.explanation(), a.receipt(), a.receipts()))
+                    .entity(new StatementAccepted(view, a.state(), a.explanation(), a.receipt(),
+                            a.receipts().size() > 1 ? a.receipts() : null))
                     .type("application/json").build();
         }
         Workflow.Refused r = (Workflow.Refused) answer;

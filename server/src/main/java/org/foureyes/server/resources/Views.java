@@ -41,11 +41,11 @@ public final class Views {
     }
 
     static List<String> missing(Ledger l, ChangeRecord r) {
-        if (!r.state().isOpen()) {
-            return List.of();
-        }
-        Optional<Evaluation> ev = l.evaluation(r.id());
-        if (ev.isEmpty()) {
+        return missing(r, r.state().isOpen() ? l.evaluation(r.id()) : Optional.empty());
+    }
+
+    static List<String> missing(ChangeRecord r, Optional<Evaluation> ev) {
+        if (!r.state().isOpen() || ev.isEmpty()) {
             return List.of();
         }
         List<String> out = new ArrayList<>();
@@ -61,8 +61,13 @@ public final class Views {
     }
 
     public static ChangeView view(Ledger l, ChangeRecord r) {
+        return view(r, l.evaluation(r.id()));
+    }
+
+    /** The view of a record and its evaluation, taken together earlier (no ledger needed). */
+    public static ChangeView view(ChangeRecord r, Optional<Evaluation> evaluation) {
         List<ChangeView.Approval> approvals = new ArrayList<>();
-        l.evaluation(r.id()).ifPresent(ev -> {
+        evaluation.ifPresent(ev -> {
             for (Evaluation.Approval a : ev.approvals()) {
                 approvals.add(new ChangeView.Approval(a.principal(), a.role(), a.matched()));
             }
@@ -80,7 +85,7 @@ public final class Views {
                 : r.review().name().toLowerCase(Locale.ROOT);
         return new ChangeView(r.id(), r.component(), r.requester(), state(r), r.emergency(), r.reason(),
                 r.base().orElse(null), r.config(), r.configSha256(), r.requestStatement(), r.requestSha256(),
-                time(r.requestIat()), time(r.requestedAt()), r.policySha256(), r.explanation(), missing(l, r),
+                time(r.requestIat()), time(r.requestedAt()), r.policySha256(), r.explanation(), missing(r, evaluation),
                 approvals, decisions, time(r.approvedAt()), time(r.tookEffectAt()), time(r.closedAt()),
                 r.closeReason().orElse(null), review, time(r.reviewDue()), events);
     }
