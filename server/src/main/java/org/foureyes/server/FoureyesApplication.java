@@ -55,6 +55,11 @@ import org.jdbi.v3.core.Jdbi;
 /** The foureyes service: wiring only (store, then services, then resources). */
 public class FoureyesApplication extends Application<FoureyesConfiguration> {
 
+    static {
+        // Before any command (including Dropwizard's own "db migrate") touches Liquibase.
+        Migrations.disableLiquibaseAnalytics();
+    }
+
     public static void main(String[] args) throws Exception {
         new FoureyesApplication().run(args);
     }

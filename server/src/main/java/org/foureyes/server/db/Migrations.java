@@ -15,7 +15,22 @@ import liquibase.resource.ClassLoaderResourceAccessor;
 public final class Migrations {
     public static final String CHANGELOG = "migrations.xml";
 
+    static {
+        disableLiquibaseAnalytics();
+    }
+
     private Migrations() {}
+
+    /**
+     * Liquibase 4.30+ may fetch its analytics settings from the network and send usage data. A
+     * service that guards a monitoring setup makes no outbound calls it was not configured for, so
+     * it is off unless the operator explicitly set the property.
+     */
+    public static void disableLiquibaseAnalytics() {
+        if (System.getProperty("liquibase.analytics.enabled") == null) {
+            System.setProperty("liquibase.analytics.enabled", "false");
+        }
+    }
 
     public static void apply(DataSourceFactory factory, Environment environment) throws Exception {
         ManagedDataSource dataSource = factory.build(environment.metrics(), "migrations");
