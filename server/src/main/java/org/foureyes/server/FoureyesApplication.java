@@ -57,6 +57,8 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
             }
         });
         bootstrap.addCommand(new KeygenCommand());
+        bootstrap.addCommand(new org.foureyes.server.cli.ExportCommand());
+        bootstrap.addCommand(new org.foureyes.server.cli.ExportDbCommand());
     }
 
     @Override
@@ -90,6 +92,8 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         ProblemMappers.register(environment.jersey());
         environment.jersey().register(new LogResource(store, signer.verifierKey()));
         environment.jersey().register(new org.foureyes.server.resources.ReleaseResource(store));
+        environment.jersey().register(new org.foureyes.server.resources.ExportResource(
+                new org.foureyes.server.core.LogExport(store), signer.verifierKey()));
 
         environment.healthChecks().register("dataDir", new DataDirectoryHealthCheck(dataDir));
         environment.healthChecks().register("logAppender", new LogAppenderHealthCheck(appender, Duration.ofSeconds(30)));
