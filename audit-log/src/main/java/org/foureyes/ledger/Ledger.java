@@ -104,7 +104,7 @@ public final class Ledger {
         return 1;
     };
 
-    private final StatementVerifier verifier = new StatementVerifier();
+    private final StatementVerifier verifier;
 
     private LogEntry last;
     private long size;
@@ -120,6 +120,15 @@ public final class Ledger {
 
     /** An empty ledger, waiting for the {@code log.genesis} entry. */
     public Ledger() {
+        this(new StatementVerifier());
+    }
+
+    /**
+     * An empty ledger that verifies statements with {@code verifier} (for example one sharing a
+     * {@link org.foureyes.statement.SignatureCache} with the server's request threads).
+     */
+    public Ledger(StatementVerifier verifier) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
     }
 
     /** Replays a whole log from its genesis entry. */

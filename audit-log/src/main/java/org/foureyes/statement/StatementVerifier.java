@@ -48,6 +48,21 @@ public final class StatementVerifier {
     private static final int MAX_CACHED_PARSERS = 1024;
 
     private final ConcurrentMap<VerifierKey, JwtParser> parsers = new ConcurrentHashMap<>();
+    private final SignatureCache signatures;
+
+    /** A verifier that checks every signature. */
+    public StatementVerifier() {
+        this(null);
+    }
+
+    /**
+     * A verifier that remembers verified signatures in {@code signatures} (shared, e.g., between a
+     * server's request threads and its ledger) and skips the curve arithmetic for a statement whose
+     * exact characters it has seen verified under the same key; every other check still runs.
+     */
+    public StatementVerifier(SignatureCache signatures) {
+        this.signatures = signatures;
+    }
 
     /**
      * Verifies a compact JWS statement.
@@ -296,8 +311,14 @@ public final class StatementVerifier {
             throw refuse(Reason.BAD_SIGNATURE, badSignature + " (an Ed25519 signature is 64 bytes, got "
                     + signature.length + ")");
         }
+        if (signatures != null && signatures.contains(key, compact)) {
+            return null;
+        }
         try {
             parser(key).parseSignedClaims(compact);
+            if (signatures != null) {
+                signatures.add(key, compact);
+            }
             return null;
         } catch (SignatureException e) {
             throw refuse(Reason.BAD_SIGNATURE, badSignature);

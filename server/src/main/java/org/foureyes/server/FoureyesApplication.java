@@ -18,6 +18,7 @@ import org.foureyes.policy.PolicyHash;
 import org.foureyes.policy.PolicyLoader;
 import org.foureyes.server.cli.KeygenCommand;
 import org.foureyes.server.cli.PolicyCommand;
+import org.foureyes.server.cli.OperatorCommand;
 import org.foureyes.server.core.CheckpointSigner;
 import org.foureyes.server.core.LogAppender;
 import org.foureyes.server.core.LogBootstrap;
@@ -31,8 +32,24 @@ import org.foureyes.server.db.Migrations;
 import org.foureyes.server.health.DataDirectoryHealthCheck;
 import org.foureyes.server.health.LogAppenderHealthCheck;
 import org.foureyes.server.health.LogKeyHealthCheck;
+import org.foureyes.server.page.TransparencyPage;
 import org.foureyes.server.resources.LogResource;
 import org.foureyes.server.resources.ProblemMappers;
+import org.foureyes.server.auth.AccessTokens;
+import org.foureyes.server.auth.ReadAccessFilter;
+import org.foureyes.server.core.RefusalLimiter;
+import org.foureyes.server.core.ServerLedger;
+import org.foureyes.server.core.Webhooks;
+import org.foureyes.server.core.Workflow;
+import org.foureyes.server.core.WorkflowConfiguration;
+import org.foureyes.server.core.WorkflowLifecycle;
+import org.foureyes.server.health.LedgerHealthCheck;
+import org.foureyes.server.resources.ChangeResource;
+import org.foureyes.server.resources.ComponentResource;
+import org.foureyes.server.resources.PolicyResource;
+import org.foureyes.server.resources.StatementEndpoint;
+import org.foureyes.server.resources.StatementProblems;
+import org.foureyes.server.resources.WhoamiResource;
 import org.jdbi.v3.core.Jdbi;
 
 /** The foureyes service: wiring only (store, then services, then resources). */
@@ -59,6 +76,10 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         bootstrap.addCommand(new KeygenCommand());
         bootstrap.addCommand(new org.foureyes.server.cli.ExportCommand());
         bootstrap.addCommand(new org.foureyes.server.cli.ExportDbCommand());
+        for (OperatorCommand command : OperatorCommand.all()) {
+            bootstrap.addCommand(command);
+        }
+        bootstrap.addBundle(TransparencyPage.bundle());
     }
 
     @Override
@@ -71,19 +92,33 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
 
         // Store
         JdbiLogStore store = new JdbiLogStore(jdbi);
+        Clock clock = clock();
+        ServerLedger ledger = new ServerLedger(store);
 
         // Services
         LogConfiguration log = config.getLog();
         SignerKey logKey = LogKeys.loadOrCreate(Path.of(log.getKeyFile()), log.getOrigin(),
                 passphrase(log.getKeyPassphraseEnv()));
         CheckpointSigner signer = new LogKeySigner(logKey, log.getOrigin());
-        LogAppender appender = new LogAppender(jdbi, Dialect.of(jdbi), signer, Clock.systemUTC(),
-                environment.metrics(), LogAppender.Settings.DEFAULT);
+        LogAppender appender = new LogAppender(jdbi, Dialect.of(jdbi), signer, clock,
+                environment.metrics(), LogAppender.Settings.DEFAULT, ledger);
         // Started in this order (appender first), stopped in reverse (the appender drains last).
         environment.lifecycle().manage(appender);
         environment.lifecycle().manage(new LogBootstrap(store, appender, signer,
                 () -> initialPolicy(Path.of(config.getPolicyFile()))));
         environment.lifecycle().manage(WitnessPusher.fromConfig(store, config.getWitnesses()));
+        WorkflowConfiguration wf = config.getWorkflow();
+        Workflow workflow = new Workflow(ledger, appender, new RefusalLimiter(wf.getRefusalsPerMinute(), clock),
+                wf.getAppendTimeout().toJavaDuration(), environment.metrics(), clock);
+        Webhooks webhooks = new Webhooks(config.getWebhooks(), ledger, new Webhooks.Settings(wf.getWebhookQueue(),
+                wf.getWebhookAttempts(), wf.getWebhookBackoff().toJavaDuration(),
+                wf.getWebhookTimeout().toJavaDuration()), environment.metrics());
+        ledger.addListener(webhooks);
+        environment.lifecycle().manage(webhooks);
+        // After the bootstrap: replays the log into the ledger, then runs expiry and catch-up.
+        environment.lifecycle().manage(new WorkflowLifecycle(workflow, Path.of(config.getPolicyFile()),
+                wf.getSyncInterval().toJavaDuration(), wf.getExpiryInterval().toJavaDuration()));
+        AccessTokens tokens = new AccessTokens(ledger, clock);
 
         // Resources; every error is application/problem+json, so Dropwizard's own mappers are off.
         if (config.getServerFactory() instanceof AbstractServerFactory server) {
@@ -94,10 +129,27 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         environment.jersey().register(new org.foureyes.server.resources.ReleaseResource(store));
         environment.jersey().register(new org.foureyes.server.resources.ExportResource(
                 new org.foureyes.server.core.LogExport(store), signer.verifierKey()));
+        environment.jersey().register(new StatementProblems.Mapper());
+        StatementEndpoint statements = new StatementEndpoint(workflow, wf.getMaxStatementBytes());
+        environment.jersey().register(new ChangeResource(statements));
+        environment.jersey().register(new ComponentResource(statements));
+        environment.jersey().register(new PolicyResource(ledger));
+        environment.jersey().register(new WhoamiResource(tokens));
+        if (!log.isPublic()) {
+            environment.jersey().register(new ReadAccessFilter(tokens, ledger));
+        }
+        // GET / and /assets/*: the transparency page (Jersey keeps /* for the /v1 API).
+        TransparencyPage.register(environment);
 
         environment.healthChecks().register("dataDir", new DataDirectoryHealthCheck(dataDir));
         environment.healthChecks().register("logAppender", new LogAppenderHealthCheck(appender, Duration.ofSeconds(30)));
         environment.healthChecks().register("logKey", new LogKeyHealthCheck(signer, log.getOrigin()));
+        environment.healthChecks().register("ledger", new LedgerHealthCheck(ledger));
+    }
+
+    /** The clock of entry times, statement windows and rate limits; tests override it. */
+    protected Clock clock() {
+        return Clock.systemUTC();
     }
 
     private static char[] passphrase(String envVar) {

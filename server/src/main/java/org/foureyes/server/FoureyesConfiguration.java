@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.foureyes.server.core.LogConfiguration;
 import org.foureyes.server.core.WitnessConfiguration;
+import org.foureyes.server.core.WebhookConfiguration;
+import org.foureyes.server.core.WorkflowConfiguration;
 
 /** The service's configuration, read from {@code config.yml}. */
 public class FoureyesConfiguration extends Configuration {
@@ -33,6 +35,36 @@ public class FoureyesConfiguration extends Configuration {
      */
     @NotEmpty
     private String policyFile = "policies/tor-exit.yml";
+
+    /** The change workflow: refusal rate limit, expiry and sync intervals, statement size, webhook delivery. */
+    @Valid
+    @NotNull
+    private WorkflowConfiguration workflow = new WorkflowConfiguration();
+
+    /** Webhooks notified of new requests, decisions, emergencies, refusals... (see docs/workflow.md). */
+    @Valid
+    @NotNull
+    private List<WebhookConfiguration> webhooks = new ArrayList<>();
+
+    @JsonProperty("workflow")
+    public WorkflowConfiguration getWorkflow() {
+        return workflow;
+    }
+
+    @JsonProperty("workflow")
+    public void setWorkflow(WorkflowConfiguration workflow) {
+        this.workflow = workflow;
+    }
+
+    @JsonProperty("webhooks")
+    public List<WebhookConfiguration> getWebhooks() {
+        return webhooks;
+    }
+
+    @JsonProperty("webhooks")
+    public void setWebhooks(List<WebhookConfiguration> webhooks) {
+        this.webhooks = webhooks == null ? new ArrayList<>() : webhooks;
+    }
 
     @JsonProperty
     public String getDataDir() {

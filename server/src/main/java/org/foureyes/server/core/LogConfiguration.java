@@ -20,6 +20,23 @@ public class LogConfiguration {
     /** Name of an environment variable holding the key file's passphrase; unset for a plain key file. */
     private String keyPassphraseEnv;
 
+    /**
+     * Whether anyone may read the log and the workflow's state (the default, for transparency). When
+     * false, reads need a {@code foureyes.access/v1} bearer token of a principal with the read right
+     * (agents may read what concerns their components).
+     */
+    private boolean publicLog = true;
+
+    @JsonProperty("public")
+    public boolean isPublic() {
+        return publicLog;
+    }
+
+    @JsonProperty("public")
+    public void setPublic(boolean publicLog) {
+        this.publicLog = publicLog;
+    }
+
     @JsonProperty
     public String getOrigin() {
         return origin;

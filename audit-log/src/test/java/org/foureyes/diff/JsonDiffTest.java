@@ -1,0 +1,58 @@
+package org.foureyes.diff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JsonDiffTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode j(String s) throws Exception {
+        return JSON.readTree(s);
+    }
+
+    @Test
+    void diff_equalDocumentsWithDifferentNumberSpelling_isEmpty() throws Exception {
+        assertThat(JsonDiff.diff(j("{\"a\":1,\"b\":[1.0,\"x\"]}"), j("{\"b\":[1,\"x\"],\"a\":1.00}"))).isEmpty();
+        assertThat(JsonDiff.text(j("{}"), j("{}"))).isEqualTo("(no differences)\n");
+    }
+
+    @Test
+    void diff_nestedMembers_reportsAddedRemovedChangedWithPaths() throws Exception {
+        List<JsonDiff.Change> d = JsonDiff.diff(
+                j("{\"capture\":{\"enabled\":true,\"filter\":\"f\"},\"old\":1}"),
+                j("{\"capture\":{\"enabled\":false,\"filter\":\"f\",\"iface\":\"m0\"}}"));
+        assertThat(d).extracting(Object::toString).containsExactly(
+                "~ capture.enabled: true -> false",
+                "+ capture.iface: \"m0\"",
+                "- old: 1");
+    }
+
+    @Test
+    void diff_arrays_comparesElementByElement() throws Exception {
+        assertThat(JsonDiff.diff(j("{\"p\":[\"a\",\"b\"]}"), j("{\"p\":[\"a\",\"c\",\"d\"]}")))
+                .extracting(Object::toString).containsExactly("~ p[1]: \"b\" -> \"c\"", "+ p[2]: \"d\"");
+    }
+
+    @Test
+    void diff_noBefore_isOneAdditionOfTheWholeDocument() throws Exception {
+        List<JsonDiff.Change> d = JsonDiff.diff(null, j("{\"a\":1}"));
+        assertThat(d).hasSize(1);
+        assertThat(d.get(0).toString()).isEqualTo("+ (document): {\"a\":1}");
+    }
+
+    @Test
+    void diff_memberNameWithDot_isQuoted() throws Exception {
+        assertThat(JsonDiff.diff(j("{\"a.b\":1}"), j("{\"a.b\":2}"))).extracting(JsonDiff.Change::path)
+                .containsExactly("[\"a.b\"]");
+    }
+
+    @Test
+    void toJson_listsOpsAndValues() throws Exception {
+        JsonNode n = JsonDiff.toJson(JsonDiff.diff(j("{\"a\":1}"), j("{\"a\":2}")));
+        assertThat(n.toString()).isEqualTo("[{\"op\":\"changed\",\"path\":\"a\",\"before\":1,\"after\":2}]");
+    }
+}

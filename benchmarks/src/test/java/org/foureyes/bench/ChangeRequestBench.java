@@ -1,0 +1,275 @@
+package org.foureyes.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.foureyes.auditlog.SignerKey;
+import org.foureyes.server.FoureyesApplication;
+import org.foureyes.statement.ChangeRequestClaims;
+import org.foureyes.statement.StatementSigner;
+
+/**
+ * Change requests per second through HTTP ({@code POST /v1/changes}, each acknowledged only when
+ * durable and covered by a signed checkpoint) with 32 concurrent clients, against a trivial
+ * authenticated endpoint of the same server in the same run ({@code GET /v1/whoami}: verify an
+ * access token, answer the principal). Goal: requests ≥ 0.5 × whoami. Reports p50 and p99 latency
+ * of both.
+ *
+ * <p>The server runs in this JVM (the quick start's setup: SQLite in a temp directory, WAL,
+ * synchronous=FULL, the tor-exit policy); the clients use the JDK HttpClient, one per thread,
+ * with statements signed before each slice (distinct jti and configuration; base = the relay's
+ * current hash, which requests do not change, so all are accepted). Slices of whoami and of
+ * requests alternate; the first round is warm-up. Results: docs/benchmarks.md, "Change requests
+ * through HTTP (issue 4)".
+ *
+ * <p>System properties: {@code bench.rounds} (4, the first is warm-up), {@code bench.slice}
+ * (seconds, 5), {@code bench.clients} (32), {@code bench.dir} (java.io.tmpdir),
+ * {@code bench.keys} (directory of the test keys, default audit-log/src/test/resources/keys).
+ */
+public class ChangeRequestBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String ORIGIN = "foureyes.bench/change-requests";
+
+    public static void main(String[] args) throws Exception {
+        int rounds = Integer.getInteger("bench.rounds", 4);
+        int slice = Integer.getInteger("bench.slice", 5);
+        int clients = Integer.getInteger("bench.clients", 32);
+        Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath();
+        if (!Files.exists(root.resolve("policies/tor-exit.yml")) && Files.exists(root.resolve("../policies/tor-exit.yml"))) {
+            root = root.getParent();
+        }
+        Path keys = Path.of(System.getProperty("bench.keys", root.resolve("audit-log/src/test/resources/keys").toString()));
+        Path dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir"))),
+                "foureyes-change-bench");
+        int port = freePort();
+        int adminPort = freePort();
+        Path config = dir.resolve("config.yml");
+        Files.writeString(config, """
+                dataDir: %1$s
+                policyFile: %2$s
+                log:
+                  origin: %3$s
+                  keyFile: %1$s/log.key
+                database:
+                  driverClass: org.sqlite.JDBC
+                  url: "jdbc:sqlite:%1$s/foureyes.db?journal_mode=WAL&synchronous=FULL&busy_timeout=10000&foreign_keys=true"
+                  maxSize: 8
+                  minSize: 1
+                  initialSize: 1
+                  validationQuery: "SELECT 1"
+                server:
+                  applicationConnectors:
+                    - {type: http, bindHost: 127.0.0.1, port: %4$d}
+                  adminConnectors:
+                    - {type: http, bindHost: 127.0.0.1, port: %5$d}
+                  requestLog:
+                    appenders: []
+                logging:
+                  level: WARN
+                """.formatted(dir, root.resolve("policies/tor-exit.yml"), ORIGIN, port, adminPort));
+        new FoureyesApplication().run("server", config.toString());
+
+        SignerKey rene = SignerKey.parse(Files.readString(keys.resolve("rene.test.key")).strip());
+        SignerKey ines = SignerKey.parse(Files.readString(keys.resolve("ines.test.key")).strip());
+        String base = "http://127.0.0.1:" + port;
+        HttpClient probe = HttpClient.newHttpClient();
+        JsonNode relay = JSON.readTree(probe.send(HttpRequest.newBuilder(URI.create(base + "/v1/components/relay"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body());
+        Optional<String> relayBase = relay.path("config_sha256").isTextual()
+                ? Optional.of(relay.get("config_sha256").asText()) : Optional.empty();
+
+        StringBuilder report = new StringBuilder();
+        report.append(String.format(Locale.ROOT, "ChangeRequestBench: %d clients, %d rounds of %d s per kind"
+                + " (first is warm-up), SQLite synchronous=FULL in %s%n", clients, rounds, slice, dir));
+        report.append(String.format(Locale.ROOT, "%-7s %-9s %10s %10s %10s %8s%n", "round", "kind", "per s", "p50 ms",
+                "p99 ms", "errors"));
+        double[] sums = new double[2];
+        List<long[]> allLatencies = new ArrayList<>(List.of(new long[0], new long[0]));
+        AtomicInteger counter = new AtomicInteger();
+        for (int round = 0; round < rounds; round++) {
+            // whoami: one reusable access token per client
+            List<String> tokens = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                tokens.add(StatementSigner.of(ines).accessToken(ORIGIN, Duration.ofMinutes(10)));
+            }
+            Result who = Boolean.getBoolean("bench.requestsOnly") ? new Result(500, new long[0], 0)
+                    : slice(clients, slice, c -> HttpRequest.newBuilder(URI.create(base + "/v1/whoami"))
+                            .header("Authorization", "Bearer " + tokens.get(c)).GET(), 200);
+            // requests: pre-signed, distinct
+            int needed = Math.max(2000, (int) (who.perSecond * slice * 1.2) + 500);
+            ConcurrentLinkedQueue<String> statements = new ConcurrentLinkedQueue<>();
+            StatementSigner signer = StatementSigner.of(rene, Clock.fixed(Instant.now(), ZoneOffset.UTC));
+            for (int i = 0; i < needed; i++) {
+                ObjectNode cfg = relayConfig("b" + counter.incrementAndGet());
+                statements.add(signer.sign(ORIGIN, new ChangeRequestClaims("relay", relayBase, cfg, "bench", false),
+                        Duration.ofMinutes(10)));
+            }
+            Result req = slice(clients, slice, c -> {
+                String s = statements.poll();
+                return s == null ? null : HttpRequest.newBuilder(URI.create(base + "/v1/changes"))
+                        .header("Content-Type", "application/jose").POST(HttpRequest.BodyPublishers.ofString(s));
+            }, 201);
+            String label = round == 0 ? "warm-up" : String.valueOf(round);
+            report.append(line(label, "whoami", who)).append(line(label, "request", req));
+            if (round > 0) {
+                sums[0] += who.perSecond;
+                sums[1] += req.perSecond;
+                allLatencies.set(0, concat(allLatencies.get(0), who.latencies));
+                allLatencies.set(1, concat(allLatencies.get(1), req.latencies));
+            }
+            System.out.print(line(label, "whoami", who) + line(label, "request", req));
+        }
+        int measured = Math.max(1, rounds - 1);
+        double whoRate = sums[0] / measured;
+        double reqRate = sums[1] / measured;
+        report.append(String.format(Locale.ROOT, "mean over measured rounds: whoami %.0f/s (p50 %.1f ms, p99 %.1f ms),"
+                + " change requests %.0f/s (p50 %.1f ms, p99 %.1f ms); ratio %.2f (goal >= 0.5)%n", whoRate,
+                pct(allLatencies.get(0), 50), pct(allLatencies.get(0), 99), reqRate, pct(allLatencies.get(1), 50),
+                pct(allLatencies.get(1), 99), reqRate / whoRate));
+        JsonNode metrics = JSON.readTree(probe.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode batch = metrics.path("histograms").path("org.foureyes.server.core.LogAppender.batch-size");
+        JsonNode commit = metrics.path("timers").path("org.foureyes.server.core.LogAppender.batch-commit");
+        report.append(String.format(Locale.ROOT, "appender: batch size mean %.1f (p99 %.0f), batch transaction mean"
+                + " %.1f ms (p99 %.1f ms, %s batches)%n", batch.path("mean").asDouble(), batch.path("p99").asDouble(),
+                commit.path("mean").asDouble() * unit(commit), commit.path("p99").asDouble() * unit(commit),
+                commit.path("count").asText()));
+        System.out.println();
+        System.out.print(report);
+        Path out = Path.of("target/change-request-bench.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report.toString());
+        System.exit(0);
+    }
+
+    /** Milliseconds per unit of a Dropwizard timer's JSON. */
+    private static double unit(JsonNode timer) {
+        String u = timer.path("duration_units").asText("milliseconds");
+        return u.startsWith("seconds") ? 1000 : u.startsWith("micro") ? 0.001 : 1;
+    }
+
+    private record Result(double perSecond, long[] latencies, int errors) {
+    }
+
+    private interface RequestMaker {
+        HttpRequest.Builder make(int client);
+    }
+
+    private static Result slice(int clients, int seconds, RequestMaker maker, int expected)
+            throws InterruptedException {
+        AtomicLong ok = new AtomicLong();
+        AtomicInteger errors = new AtomicInteger();
+        long[][] lat = new long[clients][];
+        int[] counts = new int[clients];
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(clients);
+        long[] window = new long[2];
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int id = c;
+            lat[c] = new long[1 << 16];
+            Thread t = new Thread(() -> {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                try {
+                    go.await();
+                    long end = window[1];
+                    while (System.nanoTime() < end) {
+                        HttpRequest.Builder b = maker.make(id);
+                        if (b == null) {
+                            errors.incrementAndGet();
+                            break;
+                        }
+                        long t0 = System.nanoTime();
+                        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                        long t1 = System.nanoTime();
+                        if (r.statusCode() == expected) {
+                            if (t1 <= end) {
+                                ok.incrementAndGet();
+                                if (counts[id] < lat[id].length) {
+                                    lat[id][counts[id]++] = t1 - t0;
+                                }
+                            }
+                        } else if (errors.incrementAndGet() < 3) {
+                            System.err.println("unexpected " + r.statusCode() + ": " + r.body());
+                        }
+                    }
+                } catch (IOException | InterruptedException e) {
+                    errors.incrementAndGet();
+                } finally {
+                    done.countDown();
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        window[0] = System.nanoTime();
+        window[1] = window[0] + Duration.ofSeconds(seconds).toNanos();
+        go.countDown();
+        done.await();
+        long elapsed = window[1] - window[0];
+        long[] all = new long[0];
+        for (int c = 0; c < clients; c++) {
+            all = concat(all, Arrays.copyOf(lat[c], counts[c]));
+        }
+        return new Result(ok.get() * 1e9 / elapsed, all, errors.get());
+    }
+
+    private static String line(String round, String kind, Result r) {
+        return String.format(Locale.ROOT, "%-7s %-9s %10.0f %10.1f %10.1f %8d%n", round, kind, r.perSecond,
+                pct(r.latencies, 50), pct(r.latencies, 99), r.errors);
+    }
+
+    private static double pct(long[] ns, int p) {
+        if (ns.length == 0) {
+            return Double.NaN;
+        }
+        long[] s = ns.clone();
+        Arrays.sort(s);
+        int i = (int) Math.min(s.length - 1, Math.max(0, Math.ceil(p / 100.0 * s.length) - 1));
+        return s[i] / 1e6;
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static ObjectNode relayConfig(String nickname) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("nickname", nickname);
+        n.put("contact", "ops@example.org");
+        n.putArray("exit_policy").add("accept *:443").add("reject *:*");
+        n.put("exit_tos", 32);
+        n.put("outbound_bind_address_exit", "192.0.2.10");
+        n.put("outbound_bind_address_or", "192.0.2.11");
+        return n;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
