@@ -79,6 +79,8 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
             }
         });
         bootstrap.addCommand(new KeygenCommand());
+        bootstrap.addCommand(new org.foureyes.server.cli.ExportCommand());
+        bootstrap.addCommand(new org.foureyes.server.cli.ExportDbCommand());
         for (OperatorCommand command : OperatorCommand.all()) {
             bootstrap.addCommand(command);
         }
@@ -130,6 +132,8 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         ProblemMappers.register(environment.jersey());
         environment.jersey().register(new LogResource(store, signer.verifierKey()));
         environment.jersey().register(new org.foureyes.server.resources.ReleaseResource(store));
+        environment.jersey().register(new org.foureyes.server.resources.ExportResource(
+                new org.foureyes.server.core.LogExport(store), signer.verifierKey()));
         environment.jersey().register(new StatementProblems.Mapper());
         StatementEndpoint statements = new StatementEndpoint(workflow, wf.getMaxStatementBytes());
         environment.jersey().register(new ChangeResource(statements));

@@ -50,7 +50,8 @@ public final class VerifyMain {
             "saved earlier (same key). Unless --chain-only is given, it also replays every entry",
             "against the policy in force at it (statement signatures, approvals, state transitions,",
             "policy activations, jti reuse, expiry), flags emergency changes not reviewed in time,",
-            "and prints the history of every component (docs/verifier.md).",
+            "and prints the history of every component (docs/verifier.md). A range export (one with",
+            "start.json: entries from a seq above 0) is verified with --chain-only only.",
             "",
             "  --chain-only   only the structural checks above (fast; no policy replay, no report)",
             "  --pin-policy H the genesis policy's sha256 (hex) must be H",
@@ -201,6 +202,13 @@ public final class VerifyMain {
         }
         Path dir = path(positional.get(0), "export directory");
         VerifierKey key = parseKey(keyArg);
+        if (!chainOnly && java.nio.file.Files.isDirectory(dir) && LogVerifier.isRangeExport(dir)) {
+            return inputError("this is a range export (it has " + org.foureyes.auditlog.export.ExportFormat.START_FILE
+                    + "): its entries start after the genesis, and full verification replays the policy from the"
+                    + " genesis, so it needs the whole log. Verify the range with --chain-only (chain, tree and"
+                    + " checkpoint from the border in " + org.foureyes.auditlog.export.ExportFormat.START_FILE
+                    + "), or export the whole log for full verification", json, out, err);
+        }
         if (!chainOnly) {
             if (pinPolicy != null && !pinPolicy.matches("[0-9a-fA-F]{64}")) {
                 throw new UsageException("log: --pin-policy needs the policy's SHA-256 as 64 hex digits");
@@ -256,6 +264,13 @@ public final class VerifyMain {
     }
 
     static String summary(VerificationResult.Verified v) {
+        if (v.start() > 0) {
+            return "verified entries " + v.start() + " to " + (v.checkpoint().size() - 1) + " (" + v.entries()
+                    + " entries, a range export continuing the tree from the border of the first " + v.start()
+                    + " in start.json); root " + b64(v.checkpoint().rootHash()) + " matches checkpoint "
+                    + v.checkpoint().origin() + " size " + v.checkpoint().size() + " signed by " + v.key().name()
+                    + "+" + v.key().keyIdHex();
+        }
         return "verified " + v.entries() + " entries; root " + b64(v.checkpoint().rootHash())
                 + " matches checkpoint " + v.checkpoint().origin() + " size " + v.checkpoint().size()
                 + " signed by " + v.key().name() + "+" + v.key().keyIdHex();
@@ -286,6 +301,9 @@ public final class VerifyMain {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("verified", true);
         o.put("entries", v.entries());
+        if (v.start() > 0) {
+            o.put("start", v.start());
+        }
         o.put("origin", v.checkpoint().origin());
         o.put("size", v.checkpoint().size());
         o.put("root", b64(v.checkpoint().rootHash()));

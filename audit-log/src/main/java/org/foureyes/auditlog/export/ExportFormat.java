@@ -11,6 +11,8 @@ public final class ExportFormat {
     public static final String ENTRIES_FILE = "entries.ndjson";
     public static final String CHECKPOINT_FILE = "checkpoint";
     public static final String KEY_FILE = "log.key";
+    /** Only in a range export (entries from a seq above 0): the tree's border before the first entry ({@link ExportStart}). */
+    public static final String START_FILE = "start.json";
 
     private ExportFormat() {
     }

@@ -51,16 +51,19 @@ public final class LogExporter implements Closeable {
     private final Path dir;
     private final FileChannel channel;
     private final OutputStream out;
-    private final CompactRange range = CompactRange.empty();
+    private final CompactRange range;
+    private final ExportStart start;
     private final MessageDigest sha256 = newSha256();
     private final byte[] leaf = new byte[Rfc6962.HASH_SIZE];
     private long count;
     private boolean finished;
     private boolean closed;
 
-    private LogExporter(Path dir, FileChannel channel) {
+    private LogExporter(Path dir, FileChannel channel, ExportStart start) {
         this.dir = dir;
         this.channel = channel;
+        this.start = start;
+        this.range = start == null ? CompactRange.empty() : start.range();
         this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20);
     }
 
@@ -70,16 +73,27 @@ public final class LogExporter implements Closeable {
      * @throws FileAlreadyExistsException if {@code dir} already holds an export file
      */
     public static LogExporter create(Path dir) throws IOException {
+        return create(dir, null);
+    }
+
+    /**
+     * Starts a range export into {@code dir}: the entries appended are seq {@code start.start()}
+     * onwards, and {@value ExportFormat#START_FILE} records the tree's border before them
+     * ({@code start} null: a whole-log export from seq 0, as {@link #create(Path)}).
+     *
+     * @throws FileAlreadyExistsException if {@code dir} already holds an export file
+     */
+    public static LogExporter create(Path dir, ExportStart start) throws IOException {
         Objects.requireNonNull(dir, "dir");
         Files.createDirectories(dir);
-        for (String f : new String[] {ExportFormat.CHECKPOINT_FILE, ExportFormat.KEY_FILE}) {
+        for (String f : new String[] {ExportFormat.CHECKPOINT_FILE, ExportFormat.KEY_FILE, ExportFormat.START_FILE}) {
             if (Files.exists(dir.resolve(f))) {
                 throw new FileAlreadyExistsException(dir.resolve(f).toString(), null, "export directory is not empty");
             }
         }
         FileChannel ch = FileChannel.open(dir.resolve(ExportFormat.ENTRIES_FILE),
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return new LogExporter(dir, ch);
+        return new LogExporter(dir, ch, start);
     }
 
     /** Exports the entries of {@code entries} (exact stored bytes, seq order from 0) with their checkpoint. */
@@ -118,11 +132,11 @@ public final class LogExporter implements Closeable {
         }
         Objects.checkFromIndexSize(off, len, entry.length);
         if (len == 0) {
-            throw new IllegalArgumentException("entry " + count + " is empty");
+            throw new IllegalArgumentException("entry " + (firstSeq() + count) + " is empty");
         }
         for (int i = off; i < off + len; i++) {
             if (entry[i] == '\n') {
-                throw new IllegalArgumentException("entry " + count + " holds a newline at byte " + (i - off));
+                throw new IllegalArgumentException("entry " + (firstSeq() + count) + " holds a newline at byte " + (i - off));
             }
         }
         out.write(entry, off, len);
@@ -136,6 +150,11 @@ public final class LogExporter implements Closeable {
         }
         range.append(leaf, null);
         count++;
+    }
+
+    /** The seq of the first entry: 0, or the start of a range export. */
+    public long firstSeq() {
+        return start == null ? 0 : start.start();
     }
 
     /** Entries written so far. */
@@ -163,15 +182,20 @@ public final class LogExporter implements Closeable {
             throw new IllegalArgumentException("checkpoint does not verify with " + logKey.name() + "+"
                     + logKey.keyIdHex() + ": " + e.getMessage(), e);
         }
-        if (cp.size() != count) {
+        long first = firstSeq();
+        if (cp.size() != first + count) {
             throw new IllegalArgumentException("checkpoint covers " + cp.size() + " entries but " + count
-                    + " were exported");
+                    + " were exported" + (first == 0 ? "" : " from seq " + first));
         }
         if (!MessageDigest.isEqual(cp.rootHash(), range.root())) {
-            throw new IllegalArgumentException("checkpoint root does not match the " + count + " exported entries");
+            throw new IllegalArgumentException("checkpoint root does not match the " + count + " exported entries"
+                    + (first == 0 ? "" : " and the border of the first " + first));
         }
         out.flush();
         channel.force(true);
+        if (start != null) {
+            writeAtomically(ExportFormat.START_FILE, start.toJson());
+        }
         writeAtomically(ExportFormat.KEY_FILE, logKey + "\n");
         writeAtomically(ExportFormat.CHECKPOINT_FILE, signedCheckpoint);
         finished = true;

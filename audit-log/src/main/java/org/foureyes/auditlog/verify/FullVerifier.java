@@ -132,6 +132,11 @@ public final class FullVerifier {
 
     /** Verifies the export directory {@code dir} (see {@link LogVerifier#verify(Path)}). */
     public Result verify(Path dir) throws ExportInputException {
+        if (java.nio.file.Files.isDirectory(dir) && LogVerifier.isRangeExport(dir)) {
+            throw new ExportInputException("this is a range export (it has "
+                    + org.foureyes.auditlog.export.ExportFormat.START_FILE + "): full verification replays the"
+                    + " policy from the genesis and needs the whole log; verify a range with LogVerifier (chain only)");
+        }
         Replay replay = new Replay();
         VerificationResult r = structural(replay).verify(dir);
         return finish(r, replay);

@@ -38,6 +38,7 @@ import org.foureyes.auditlog.Rfc6962;
 import org.foureyes.auditlog.SignedCheckpoint;
 import org.foureyes.auditlog.VerifierKey;
 import org.foureyes.auditlog.export.ExportFormat;
+import org.foureyes.auditlog.export.ExportStart;
 import org.foureyes.auditlog.verify.VerificationFailure.Kind;
 
 /**
@@ -185,14 +186,48 @@ public final class LogVerifier {
                     "a UTF-8 checkpoint note", "invalid UTF-8", "checkpoint " + cpFile
                             + " is not valid UTF-8, so it is not a checkpoint signed by " + keyName(key)), 0);
         }
+        ExportStart start = readStart(dir);
         try (InputStream in = Files.newInputStream(entriesFile)) {
-            return verify(in, note);
+            return verify(in, note, start);
         } catch (ExportInputException e) {
             throw e;
         } catch (AccessDeniedException e) {
             throw new ExportInputException("cannot read " + entriesFile + ": permission denied", e);
         } catch (IOException e) {
             throw new ExportInputException("cannot read " + entriesFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether {@code dir} is a range export (it has {@value ExportFormat#START_FILE}: its entries
+     * start above seq 0).
+     */
+    public static boolean isRangeExport(Path dir) {
+        return Files.exists(dir.resolve(ExportFormat.START_FILE));
+    }
+
+    /** The start state of a range export in {@code dir}, or null for a whole-log export. */
+    static ExportStart readStart(Path dir) throws ExportInputException {
+        Path f = dir.resolve(ExportFormat.START_FILE);
+        if (!Files.exists(f)) {
+            return null;
+        }
+        byte[] bytes;
+        try {
+            if (Files.size(f) > MAX_CHECKPOINT_BYTES) {
+                throw new ExportInputException(f + " is larger than " + MAX_CHECKPOINT_BYTES
+                        + " bytes: not the start state of a range export");
+            }
+            bytes = Files.readAllBytes(f);
+        } catch (ExportInputException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ExportInputException("cannot read " + f + ": " + e.getMessage(), e);
+        }
+        try {
+            return ExportStart.parse(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new ExportInputException(f + " is not the start state of a range export: " + e.getMessage(), e);
         }
     }
 
@@ -250,7 +285,21 @@ public final class LogVerifier {
      * @throws IOException if reading fails
      */
     public VerificationResult verify(InputStream entries, String checkpointNote) throws IOException {
+        return verify(entries, checkpointNote, null);
+    }
+
+    /**
+     * Verifies a range export: entries from seq {@code start.start()} on, continuing the tree from
+     * {@code start}'s border ({@code start} null: from seq 0). The checkpoint's root authenticates
+     * the border; the genesis checks do not apply, and {@link Builder#since} is refused (its
+     * consistency proof needs subtrees from before the range).
+     */
+    public VerificationResult verify(InputStream entries, String checkpointNote, ExportStart start) throws IOException {
         Objects.requireNonNull(entries, "entries");
+        if (start != null && savedCheckpoint != null) {
+            throw new ExportInputException("--since needs a whole-log export; this is a range export from entry "
+                    + start.start() + " (" + ExportFormat.START_FILE + ")");
+        }
         Objects.requireNonNull(checkpointNote, "checkpointNote");
         Checkpoint cp;
         try {
@@ -277,7 +326,12 @@ public final class LogVerifier {
                                 + " truncated or forked"), 0);
             }
         }
-        Run run = new Run(cp, saved, entries);
+        if (start != null && start.start() > cp.size()) {
+            return new VerificationResult.Failed(VerificationFailure.global(Kind.TRUNCATED,
+                    "start <= " + cp.size(), String.valueOf(start.start()), "the range export starts at entry "
+                            + start.start() + " but its checkpoint covers only " + cp.size() + " entries"), 0);
+        }
+        Run run = new Run(cp, saved, entries, start);
         try {
             return run.run();
         } finally {
@@ -308,7 +362,8 @@ public final class LogVerifier {
         private final EntryScanner scanner = new EntryScanner();
         private final MessageDigest sha256;
         // Written only by the tree consumer (maybe another thread); read after tree.sync().
-        private final CompactRange range = CompactRange.empty();
+        private final CompactRange range;
+        private final long first; // seq of the first line: 0, or a range export's start
         private final TreeAppender tree;
 
         // The leaf hash of the last accepted entry (appended to the range one entry late, so that
@@ -330,7 +385,10 @@ public final class LogVerifier {
         private final long start = System.nanoTime();
         private long nextReport;
 
-        Run(Checkpoint cp, Checkpoint saved, InputStream in) {
+        Run(Checkpoint cp, Checkpoint saved, InputStream in, ExportStart startState) {
+            this.first = startState == null ? 0 : startState.start();
+            this.range = startState == null ? CompactRange.empty() : startState.range();
+            this.k = first;
             this.cp = cp;
             this.saved = saved;
             this.n = cp.size();
@@ -341,7 +399,7 @@ public final class LogVerifier {
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-256 unavailable", e);
             }
-            EntryScanner.encodeHash(LogEntry.GENESIS_PREV, expectedPrev);
+            EntryScanner.encodeHash(startState == null ? LogEntry.GENESIS_PREV : startState.prev(), expectedPrev);
             this.nextReport = start + progressIntervalNanos;
             if (saved != null) {
                 planConsistency();
@@ -410,7 +468,7 @@ public final class LogVerifier {
                     String shown = preview(b, off, len);
                     String error = scanner.error();
                     int errorAt = scanner.errorAt();
-                    if (k == 0 && !startsWithSeq(b, off, len)
+                    if (k == first && !startsWithSeq(b, off, len)
                             && (!reader.next() || !startsWithSeq(reader.buffer(), reader.offset(), reader.length()))) {
                         // Not one damaged entry: the file is not entry lines at all.
                         throw new ExportInputException(ExportFormat.ENTRIES_FILE
@@ -443,7 +501,7 @@ public final class LogVerifier {
                 }
                 int timeOff = scanner.timeOff();
                 long timeKey = scanner.timeKey();
-                if (k > 0 && timeKey < lastTimeKey) {
+                if (k > first && timeKey < lastTimeKey) {
                     String t = new String(b, timeOff, EntryScanner.TIME_LENGTH, StandardCharsets.US_ASCII);
                     String prevT = new String(lastTime, StandardCharsets.US_ASCII);
                     return failed(VerificationFailure.of(Kind.TIME_DECREASES, k, "at least " + prevT, t,
@@ -469,8 +527,9 @@ public final class LogVerifier {
                         return failed(lf);
                     }
                 }
-                // Accepted: commit the previous entry's leaf, hash this one.
-                if (k > 0) {
+                // Accepted: commit the previous entry's leaf, hash this one (a range's border holds
+                // the leaf before its first entry already).
+                if (k > first) {
                     tree.add(pendingLeaf);
                 }
                 byte[] t = spareLeaf;
@@ -493,7 +552,7 @@ public final class LogVerifier {
             }
             if (k < n) {
                 return failed(VerificationFailure.of(Kind.TRUNCATED, k, n + " entries", k + " entries",
-                        (k == 0 ? "export has no entries" : "export ends after entry " + (k - 1))
+                        (k == first ? "export has no entries" : "export ends after entry " + (k - 1))
                                 + " but the checkpoint covers " + n + " entries (first missing seq " + k + ")"));
             }
             VerificationFailure f = finish();
@@ -505,12 +564,12 @@ public final class LogVerifier {
             if (saved != null) {
                 since = Optional.of(new VerificationResult.Consistency(saved, consistencyProof()));
             }
-            return new VerificationResult.Verified(n, cp, key, since);
+            return new VerificationResult.Verified(n - first, cp, key, since, first);
         }
 
         /** Appends the last pending leaf, compares the root and the saved checkpoint; null if all hold. */
         private VerificationFailure finish() {
-            if (k > 0) {
+            if (k > first) {
                 tree.add(pendingLeaf);
             }
             tree.sync();
@@ -518,7 +577,10 @@ public final class LogVerifier {
             if (!MessageDigest.isEqual(root, cpRoot)) {
                 return VerificationFailure.of(Kind.ROOT_MISMATCH, n - 1, b64(cpRoot), b64(root),
                         "root mismatch: the checkpoint (" + cp.origin() + " size " + n + ") has root " + b64(cpRoot)
-                                + " but the " + n + " entries give " + b64(root) + "; every prev link holds, so"
+                                + " but the " + n + " entries give " + b64(root) + (first == 0 ? "" : " (entries "
+                                + first + " to " + (n - 1) + " of this range export on the border of the first "
+                                + first + " from " + ExportFormat.START_FILE + ": if every entry is intact, that"
+                                + " border was altered)") + "; every prev link holds, so"
                                 + " the chain is intact and entry " + (n - 1) + " (the last, which no prev link"
                                 + " covers) was altered, or the entries were rewritten with a recomputed chain"
                                 + " through entry " + (n - 1) + ", or the checkpoint was signed over other entries");
@@ -618,6 +680,12 @@ public final class LogVerifier {
                 return VerificationFailure.of(Kind.PREV_MISMATCH, 0, actual, claimed,
                         "entry 0: prev is " + claimed + " but entry 0's prev must be 32 zero bytes (" + actual + ")");
             }
+            if (k == first) {
+                return VerificationFailure.of(Kind.PREV_MISMATCH, k, actual, claimed,
+                        "entry " + k + " (the first of this range export): prev is " + claimed + " but "
+                                + ExportFormat.START_FILE + " gives " + actual + " as the leaf hash of entry "
+                                + (k - 1) + "; the start state or entry " + k + " was altered");
+            }
             byte[] claimedHash = EntryScanner.decodeHash(b, prevOff);
             byte[] leafK = new byte[Rfc6962.HASH_SIZE];
             leafHash(b, off, len, leafK);
@@ -683,7 +751,7 @@ public final class LogVerifier {
         }
 
         private VerificationResult failed(VerificationFailure f) {
-            return new VerificationResult.Failed(f, k);
+            return new VerificationResult.Failed(f, k - first);
         }
 
         private void reportDone() {

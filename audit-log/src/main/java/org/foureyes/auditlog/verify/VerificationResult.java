@@ -22,13 +22,20 @@ public sealed interface VerificationResult permits VerificationResult.Verified, 
      * @param checkpoint the export's checkpoint, signed by {@code key}
      * @param key the pinned log key that signed it
      * @param since the consistency check against the saved checkpoint, if one was given
+     * @param start the seq of the first entry verified: 0, or the start of a range export (then
+     *     {@code entries} is the checkpoint's size minus {@code start})
      */
-    record Verified(long entries, Checkpoint checkpoint, VerifierKey key, Optional<Consistency> since)
+    record Verified(long entries, Checkpoint checkpoint, VerifierKey key, Optional<Consistency> since, long start)
             implements VerificationResult {
         public Verified {
             Objects.requireNonNull(checkpoint, "checkpoint");
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(since, "since");
+        }
+
+        /** A whole-log result (from seq 0). */
+        public Verified(long entries, Checkpoint checkpoint, VerifierKey key, Optional<Consistency> since) {
+            this(entries, checkpoint, key, since, 0);
         }
 
         @Override

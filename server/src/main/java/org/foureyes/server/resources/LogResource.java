@@ -49,12 +49,25 @@ public class LogResource {
         return logKey + "\n";
     }
 
-    /** The latest signed checkpoint with the witness cosignature lines received for it. */
+    /**
+     * The latest signed checkpoint with the witness cosignature lines received for it; with
+     * {@code size}, the checkpoint signed for exactly that size (one is signed per committed
+     * batch), e.g. to export or check a range ending there.
+     */
     @GET
     @Path("checkpoint")
     @Produces(TEXT)
-    public Response checkpoint() {
+    public Response checkpoint(@QueryParam("size") String sizeParam) {
         StoredCheckpoint cp = latest();
+        if (sizeParam != null) {
+            long size = number("size", sizeParam);
+            if (size != cp.size()) {
+                long latestSize = cp.size();
+                cp = store.checkpointAt(size).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND,
+                        "No checkpoint was signed for size " + size + " (one is signed per committed batch; the"
+                                + " latest has size " + latestSize + "). Leave size out for the latest."));
+            }
+        }
         return Response.ok(cp.noteWithCosignatures()).header("Cache-Control", "no-cache").build();
     }
 
