@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,10 +14,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.foureyes.auditlog.EntryType;
 import org.foureyes.auditlog.LogEntry;
@@ -30,7 +26,7 @@ import org.foureyes.ledger.LedgerException;
 import org.foureyes.ledger.Outcome;
 import org.foureyes.policy.Policy;
 import org.foureyes.policy.PolicyHash;
-import org.foureyes.policy.PolicyLoader;
+import org.foureyes.testing.TorExitFixtures;
 import org.foureyes.statement.ChangeRequestClaims;
 import org.foureyes.statement.DecisionClaims;
 import org.foureyes.statement.StatementClaims;
@@ -48,8 +44,6 @@ final class AgentLog {
     static final Policy POLICY = load();
     static final String POLICY_SHA = PolicyHash.sha256Hex(POLICY);
     static final SignerKey LOG_KEY = seeded(ORIGIN, 42);
-    private static final Map<String, SignerKey> KEYS = new HashMap<>();
-
     final Ledger ledger = new Ledger();
     final List<LogEntry> entries = new ArrayList<>();
     Instant now = T0;
@@ -59,33 +53,15 @@ final class AgentLog {
     }
 
     private static Policy load() {
-        try {
-            return PolicyLoader.load(Path.of("../policies/tor-exit.yml"));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TorExitFixtures.torExitPolicy();
     }
 
     static SignerKey seeded(String name, int fill) {
-        byte[] seed = new byte[32];
-        Arrays.fill(seed, (byte) fill);
-        try {
-            return SignerKey.fromSeed(name, seed);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TorExitFixtures.seeded(name, fill);
     }
 
-    static synchronized SignerKey key(String name) {
-        return KEYS.computeIfAbsent(name, n -> {
-            try {
-                return SignerKey.parse(Files.readString(Path.of("src/test/resources/keys/" + n + ".test.key")).strip());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+    static SignerKey key(String name) {
+        return TorExitFixtures.key(name);
     }
 
     /** A clock that reads this log's time: the agent's machine clock agrees with the log. */

@@ -7,24 +7,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.foureyes.auditlog.EntryType;
 import org.foureyes.auditlog.LogEntry;
 import org.foureyes.auditlog.SignerKey;
 import org.foureyes.policy.ChangeState;
 import org.foureyes.policy.Policy;
-import org.foureyes.policy.PolicyLoader;
+import org.foureyes.testing.TorExitFixtures;
 import org.foureyes.statement.ChangeRequestClaims;
 import org.foureyes.statement.ConfigHash;
 import org.foureyes.statement.DecisionClaims;
@@ -44,11 +40,9 @@ final class TorExitLog {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String ORIGIN = "foureyes.example.org/tor-exit";
     static final Instant T0 = Instant.parse("2026-11-25T08:00:00Z");
-    static final Path TOR_EXIT = Path.of("../policies/tor-exit.yml");
+    static final Path TOR_EXIT = TorExitFixtures.TOR_EXIT;
     static final Policy POLICY = load();
     static final SignerKey LOG_KEY = seeded(ORIGIN, 42);
-
-    private static final Map<String, SignerKey> KEYS = new HashMap<>();
 
     final Ledger ledger = new Ledger();
     final List<LogEntry> entries = new ArrayList<>();
@@ -63,38 +57,20 @@ final class TorExitLog {
     }
 
     private static Policy load() {
-        try {
-            return PolicyLoader.load(TOR_EXIT);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TorExitFixtures.torExitPolicy();
     }
 
     static SignerKey seeded(String name, int fill) {
-        byte[] seed = new byte[32];
-        Arrays.fill(seed, (byte) fill);
-        try {
-            return SignerKey.fromSeed(name, seed);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TorExitFixtures.seeded(name, fill);
     }
 
     /** The checked-in test key of a principal of tor-exit.yml, or a registered extra key. */
-    static synchronized SignerKey key(String name) {
-        return KEYS.computeIfAbsent(name, n -> {
-            try {
-                return SignerKey.parse(Files.readString(Path.of("src/test/resources/keys/" + n + ".test.key")).strip());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+    static SignerKey key(String name) {
+        return TorExitFixtures.key(name);
     }
 
-    static synchronized void register(SignerKey k) {
-        KEYS.put(k.name(), k);
+    static void register(SignerKey k) {
+        TorExitFixtures.register(k);
     }
 
     // ---------------------------------------------------------------- time
