@@ -87,6 +87,15 @@ public final class SignerKeyFile {
         }
     }
 
+    /** Whether the file is an encrypted key file (so that {@link #read} needs a passphrase). */
+    public static boolean isEncrypted(Path path) throws IOException {
+        byte[] head = new byte[MAGIC.length() + 1];
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            int n = in.readNBytes(head, 0, head.length);
+            return n == head.length && new String(head, StandardCharsets.UTF_8).equals(MAGIC + "\n");
+        }
+    }
+
     /**
      * Reads a key file written by {@link #write} (or by hand, mode 0600).
      *

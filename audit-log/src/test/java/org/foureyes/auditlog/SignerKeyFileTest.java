@@ -49,6 +49,19 @@ class SignerKeyFileTest {
     }
 
     @Test
+    void isEncrypted_tellsEncryptedFromPlainAndShortFiles() throws Exception {
+        Path plain = dir.resolve("plain.key");
+        Path encrypted = dir.resolve("encrypted.key");
+        Path tiny = dir.resolve("tiny.key");
+        SignerKeyFile.write(plain, key, null);
+        SignerKeyFile.write(encrypted, key, "correct horse".toCharArray());
+        Files.writeString(tiny, "foureyes");
+        assertThat(SignerKeyFile.isEncrypted(plain)).isFalse();
+        assertThat(SignerKeyFile.isEncrypted(encrypted)).isTrue();
+        assertThat(SignerKeyFile.isEncrypted(tiny)).isFalse();
+    }
+
+    @Test
     void read_wrongPassphrase_rejectedNamingFile() throws Exception {
         Path f = dir.resolve("log.key");
         SignerKeyFile.write(f, key, "correct horse".toCharArray());

@@ -17,6 +17,7 @@ import java.util.Optional;
 import org.foureyes.auditlog.SignerKey;
 import org.foureyes.auditlog.VerifierKey;
 import org.foureyes.diff.JsonDiff;
+import org.foureyes.policy.ChangeState;
 import org.foureyes.policy.Policy;
 import org.foureyes.policy.PolicyException;
 import org.foureyes.policy.PolicyHash;
@@ -250,6 +251,14 @@ public final class Operator {
         }
         String base = claims.base().orElse(null);
         String now = v.current == null ? null : ConfigHash.sha256Hex(v.current);
+        if (!isOpen(c.path("state").asText())) {
+            // A closed change cannot take effect any more; comparing its base with today's
+            // configuration would only alarm. Say where the component stands instead.
+            String proposed = v.request.configSha256().orElse("");
+            out.printf("closed: the component's current configuration is %s%s%n", now == null ? "none" : now,
+                    proposed.equals(now) ? " (this change's)" : "");
+            return;
+        }
         if (base == null ? now != null : !base.equals(now)) {
             out.printf("WARNING: the request was made against %s, but the current configuration is %s;"
                     + " the change can no longer take effect%n", base == null ? "no configuration" : base,
@@ -259,6 +268,16 @@ public final class Operator {
             out.print("diff against the current configuration (computed locally):\n"
                     + indent(JsonDiff.text(v.current, v.proposed)));
         }
+    }
+
+    /** Whether a change in this state can still be decided on or take effect. */
+    private static boolean isOpen(String state) {
+        for (ChangeState s : ChangeState.values()) {
+            if (s.word().equals(state)) {
+                return s.isOpen();
+            }
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ status and history

@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.function.Function;
 import net.sourceforge.argparse4j.impl.Arguments;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
+import org.foureyes.auditlog.KeyFileException;
 import org.foureyes.auditlog.SignerKey;
 import org.foureyes.auditlog.SignerKeyFile;
 
@@ -108,8 +110,13 @@ public class OperatorCommand extends Command {
         if (ns.getString("key") != null) {
             String var = ns.getString("passphraseEnv");
             String pass = var == null ? null : env.apply(var);
-            key = SignerKeyFile.read(Path.of(ns.getString("key")), pass == null || pass.isEmpty() ? null
-                    : pass.toCharArray());
+            Path file = Path.of(ns.getString("key"));
+            boolean given = pass != null && !pass.isEmpty();
+            if (!given && Files.isRegularFile(file) && SignerKeyFile.isEncrypted(file)) {
+                throw new KeyFileException("key file " + file + " is encrypted: put its passphrase in the environment"
+                        + " variable " + var + ", or name another variable with --passphrase-env");
+            }
+            key = SignerKeyFile.read(file, given ? pass.toCharArray() : null);
         }
         String token = null;
         if (key != null) {

@@ -98,8 +98,15 @@ public final class ServerLedger implements CommitListener {
         LOG.info("ledger replayed {} entries; policy in force {}", size(), policy);
     }
 
-    /** Runs a query on the ledger under the read lock. */
+    /**
+     * Runs a query on the ledger under the read lock. A ledger that is ahead of the log (its batch
+     * rolled back) is rebuilt first, so no reader sees what was never committed once the append
+     * has failed.
+     */
     public <T> T read(Function<Ledger, T> query) {
+        if (stale) {
+            refresh();
+        }
         lock.readLock().lock();
         try {
             if (ledger == null) {

@@ -184,4 +184,27 @@ class OperatorAppTest {
         j.op.history(null);
         assertThat(WorkflowClient.json(j.output()).isArray()).isTrue();
     }
+
+    @Test
+    void status_ofAnAppliedChange_saysClosedAndGivesNoStaleBaseWarning() throws Exception {
+        long id = api.applyNew("monitor", WorkflowClient.monitor(true, 11), "anna", "rene", "agent-monitor");
+        Session s = new Session(null, null, false, null);
+        s.op.status(id);
+        assertThat(s.output()).contains("change " + id + ": monitor", "state: applied",
+                "closed: the component's current configuration is", "(this change's)", "change.reported    applied")
+                .doesNotContain("WARNING", "can no longer take effect");
+    }
+
+    @Test
+    void status_ofASupersededChange_saysClosedAndNamesTheOtherConfiguration() throws Exception {
+        long stale = new Session("anna", null, false, null).op.request("monitor",
+                file("monitor-stale.json", WorkflowClient.monitor(true, 12).toString()), "stale", false);
+        api.applyNew("monitor", WorkflowClient.monitor(true, 13), "anna", "rene", "agent-monitor");
+        Session s = new Session(null, null, false, null);
+        s.op.status(stale);
+        // Applying another monitor change supersedes it, so it is closed; the message says so.
+        assertThat(api.change(stale).get("state").asText()).isEqualTo("superseded");
+        assertThat(s.output()).contains("state: superseded", "closed: the component's current configuration is")
+                .doesNotContain("(this change's)", "WARNING");
+    }
 }

@@ -65,6 +65,20 @@ public abstract class TestDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes every insert into {@code table} fail (a trigger that raises), or stops that: a storage
+     * failure in the middle of an append transaction, after the service has done its own work.
+     */
+    public void failInsertsInto(String table, boolean fail) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
+            for (String sql : failInsertsSql(table, fail)) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    abstract List<String> failInsertsSql(String table, boolean fail);
+
     @Override
     public void close() throws Exception {
         for (ManagedDataSource ds : dataSources) {
@@ -127,6 +141,13 @@ public abstract class TestDatabase implements AutoCloseable {
         }
 
         @Override
+        List<String> failInsertsSql(String table, boolean fail) {
+            return fail ? List.of("CREATE TRIGGER fe_fail_" + table + " BEFORE INSERT ON " + table
+                    + " BEGIN SELECT RAISE(ABORT, 'simulated storage failure'); END")
+                    : List.of("DROP TRIGGER IF EXISTS fe_fail_" + table);
+        }
+
+        @Override
         public void close() throws Exception {
             super.close();
             if (dir == null) {
@@ -169,6 +190,15 @@ public abstract class TestDatabase implements AutoCloseable {
         @Override
         public String driverClass() {
             return "org.postgresql.Driver";
+        }
+
+        @Override
+        List<String> failInsertsSql(String table, boolean fail) {
+            return fail ? List.of("CREATE OR REPLACE FUNCTION " + schema + ".fe_fail() RETURNS trigger LANGUAGE plpgsql"
+                    + " AS $$ BEGIN RAISE EXCEPTION 'simulated storage failure'; END $$",
+                    "CREATE TRIGGER fe_fail_" + table + " BEFORE INSERT ON " + schema + "." + table
+                            + " FOR EACH ROW EXECUTE FUNCTION " + schema + ".fe_fail()")
+                    : List.of("DROP TRIGGER IF EXISTS fe_fail_" + table + " ON " + schema + "." + table);
         }
 
         @Override

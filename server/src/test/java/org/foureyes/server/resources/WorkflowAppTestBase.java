@@ -11,6 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -225,6 +229,42 @@ abstract class WorkflowAppTestBase {
         Answer none = api.get("/v1/whoami");
         assertThat(none.status()).isEqualTo(401);
         assertThat(none.mediaType()).startsWith("application/problem+json");
+    }
+
+    // ================================================================ storage failure
+
+    @Test
+    void request_whoseAppendRollsBack_is503AndLeavesNoTraceAndCanBeSentAgain() throws Exception {
+        long changesBefore = api.getJson("/v1/changes").size();
+        String statement = api.requestStatement("rene", "relay", relay("rolledBack"), false);
+        long sizeBefore = api.logSize();
+        HttpResponse<String> failed;
+        db.failInsertsInto("checkpoints", true); // fails inside the append transaction, after the ledger applied it
+        try {
+            // One attempt, with the JDK client: the test client would honour Retry-After and post again.
+            failed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + app.getLocalPort() + "/v1/changes"))
+                    .header("Content-Type", WorkflowClient.JOSE)
+                    .POST(HttpRequest.BodyPublishers.ofString(statement)).build(), HttpResponse.BodyHandlers.ofString());
+        } finally {
+            db.failInsertsInto("checkpoints", false);
+        }
+        assertThat(failed.statusCode()).as(failed.body()).isEqualTo(503);
+        assertThat(failed.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(failed.headers().firstValue("Retry-After")).contains("5");
+        assertThat(WorkflowClient.json(failed.body()).get("detail").asText())
+                .contains("nothing was written", "simulated storage failure");
+        assertThat(api.logSize()).isEqualTo(sizeBefore);
+        // The ledger had taken the request inside the rolled-back transaction; readers never see it.
+        assertThat(api.getJson("/v1/changes")).hasSize((int) changesBefore);
+
+        // Nothing of it was kept, not even its jti: the same statement is accepted when sent again.
+        Answer retried = api.post("/v1/changes", statement);
+        assertThat(retried.status()).as(retried.body()).isEqualTo(201);
+        long id = retried.json().get("change").get("id").asLong();
+        assertThat(api.change(id).get("request").asText()).isEqualTo(statement);
+        assertThat(api.getJson("/v1/changes")).hasSize((int) changesBefore + 1);
     }
 
     // ================================================================ expiry

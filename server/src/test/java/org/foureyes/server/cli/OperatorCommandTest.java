@@ -1,0 +1,116 @@
+package org.foureyes.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dropwizard.core.cli.Cli;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.util.JarLocation;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.foureyes.auditlog.SignerKey;
+import org.foureyes.auditlog.SignerKeyFile;
+import org.foureyes.server.FoureyesApplication;
+import org.foureyes.server.FoureyesConfiguration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator commands' argument parsing and the errors an operator sees before any request
+ * reaches a server: what argparse refuses, a missing key, a key file that needs a passphrase, a
+ * server that does not answer. The commands' logic against a running server is OperatorAppTest.
+ */
+class OperatorCommandTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private Optional<Throwable> run(Map<String, String> env, String... args) {
+        Bootstrap<FoureyesConfiguration> bootstrap = new Bootstrap<>(new FoureyesApplication());
+        PrintStream printed = new PrintStream(out, true, StandardCharsets.UTF_8);
+        for (OperatorCommand.Kind kind : OperatorCommand.Kind.values()) {
+            bootstrap.addCommand(new OperatorCommand(kind, env::get, printed));
+        }
+        return new Cli(new JarLocation(FoureyesApplication.class), bootstrap, out, err).run(args);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A URL where nothing listens (a port just released). */
+    private static String deadUrl() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return "http://127.0.0.1:" + s.getLocalPort();
+        }
+    }
+
+    @Test
+    void initialize_registersAllSixOperatorCommands() {
+        FoureyesApplication app = new FoureyesApplication();
+        Bootstrap<FoureyesConfiguration> bootstrap = new Bootstrap<>(app);
+        app.initialize(bootstrap);
+        assertThat(bootstrap.getCommands()).filteredOn(c -> c instanceof OperatorCommand)
+                .extracting(c -> c.getName())
+                .containsExactlyInAnyOrder("request", "approve", "reject", "withdraw", "status", "history");
+    }
+
+    @Test
+    void approve_idThatIsNotANumber_isRefusedByTheParserWithTheArgumentNamed() {
+        assertThat(run(Map.of(), "approve", "seven")).isPresent();
+        assertThat(stderr()).contains("argument id: could not convert 'seven'");
+        assertThat(out.size()).isZero();
+    }
+
+    @Test
+    void request_withoutReason_isRefusedByTheParser() {
+        assertThat(run(Map.of(), "request", "relay", "relay.yml")).isPresent();
+        assertThat(stderr()).contains("--reason", "required");
+    }
+
+    @Test
+    void request_withoutFile_isRefusedByTheParser() {
+        assertThat(run(Map.of(), "request", "relay", "--reason", "r")).isPresent();
+        assertThat(stderr()).contains("FILE");
+    }
+
+    @Test
+    void approve_withoutKey_saysKeyIsRequiredBeforeContactingTheServer() throws Exception {
+        assertThat(run(Map.of(), "approve", "5", "--yes", "--url", deadUrl())).isPresent();
+        assertThat(stderr()).isEqualTo("approve: --key is required to sign\n");
+    }
+
+    @Test
+    void status_serverNotRunning_namesTheUrlAndTheOption() throws Exception {
+        String url = deadUrl();
+        assertThat(run(Map.of(), "status", "--url", url)).isPresent();
+        assertThat(stderr()).startsWith("status: cannot reach " + url).contains("is the server running? (--url)");
+    }
+
+    @Test
+    void withdraw_encryptedKeyWithoutPassphrase_saysTheKeyNeedsOne() throws Exception {
+        Path key = dir.resolve("rene.key");
+        SignerKeyFile.write(key, SignerKey.generate("rene"), "a passphrase".toCharArray());
+        assertThat(run(Map.of(), "withdraw", "3", "--yes", "--key", key.toString(), "--url", deadUrl()))
+                .isPresent();
+        assertThat(stderr()).startsWith("withdraw: key file " + key + " is encrypted")
+                .contains("environment variable FOUREYES_KEY_PASSPHRASE", "--passphrase-env");
+    }
+
+    @Test
+    void withdraw_passphraseFromTheNamedVariable_unlocksTheKeyAndGoesOnToTheServer() throws Exception {
+        Path key = dir.resolve("rene.key");
+        SignerKeyFile.write(key, SignerKey.generate("rene"), "a passphrase".toCharArray());
+        String url = deadUrl();
+        assertThat(run(Map.of("MY_PASS", "a passphrase"), "withdraw", "3", "--yes", "--key", key.toString(),
+                "--passphrase-env", "MY_PASS", "--url", url)).isPresent();
+        // Past the key: the next step is the server, which is not there.
+        assertThat(stderr()).startsWith("withdraw: cannot reach " + url);
+    }
+}
