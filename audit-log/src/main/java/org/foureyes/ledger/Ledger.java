@@ -118,6 +118,18 @@ public final class Ledger {
     private final Set<String> jtis = new HashSet<>();
     private final ArrayDeque<Step> owed = new ArrayDeque<>();
 
+    /**
+     * The plan {@link #decide} made last, with what it was made from. A plan is a pure function of
+     * the statement, the expected type, the entry time and the ledger's state, and only
+     * {@link #apply} changes the state (and {@code size} with it), so when {@code apply} then
+     * replans exactly this statement at exactly this size and time it would get this same plan:
+     * the server's decide-then-apply verifies and plans each statement once instead of twice.
+     */
+    private record Planned(String compact, StatementType expected, Instant time, long size, Plan plan) {
+    }
+
+    private Planned lastPlan;
+
     /** An empty ledger, waiting for the {@code log.genesis} entry. */
     public Ledger() {
         this(new StatementVerifier());
@@ -215,6 +227,24 @@ public final class Ledger {
     public void apply(LogEntry e) throws LedgerException {
         Objects.requireNonNull(e, "entry");
         try {
+            applyChecked(e);
+        } finally {
+            lastPlan = null; // a plan is good for the apply right after its decide, and only that one
+        }
+    }
+
+    /** The plan of {@code compact} now: the one {@link #decide} just made for it, or a new one. */
+    private Plan plan(String compact, StatementType expected, Instant time) {
+        Planned m = lastPlan;
+        if (m != null && m.size() == size && m.expected() == expected && m.time().equals(time)
+                && m.compact().equals(compact)) {
+            return m.plan();
+        }
+        return planStatement(compact, expected, time);
+    }
+
+    private void applyChecked(LogEntry e) throws LedgerException {
+        try {
             (last == null ? ChainChecker.fromGenesis() : ChainChecker.after(last)).check(e);
         } catch (ChainException ce) {
             throw fail(e, ce.getMessage().replaceFirst("^entry -?\\d+: ", ""));
@@ -237,7 +267,7 @@ public final class Ledger {
             step = switch (e.entryType()) {
                 case LOG_GENESIS -> throw fail(e, "a log has one log.genesis entry, at seq 0");
                 case CHANGE_REQUESTED, CHANGE_DECIDED, CHANGE_WITHDRAWN, CHANGE_REPORTED -> {
-                    Plan p = planStatement(e.statement().orElseThrow(), expectedType(e.entryType()), e.time());
+                    Plan p = plan(e.statement().orElseThrow(), expectedType(e.entryType()), e.time());
                     if (p instanceof Denied d) {
                         throw fail(e, "the ledger refuses its statement (" + d.refusal().problem() + "): "
                                 + d.refusal().reason());
@@ -876,7 +906,7 @@ public final class Ledger {
                     + (exp == null ? "nothing" : show(exp)));
         }
         String compact = e.statement().orElseThrow();
-        Plan p = planStatement(compact, expected, e.time());
+        Plan p = plan(compact, expected, e.time());
         if (p instanceof Step s) {
             throw fail(e, "the statement is logged as refused, but the policy in force accepts it (as a " + s.type
                     + " entry with state " + quote(s.result.state()) + ": " + s.result.explanation() + ")");
@@ -1060,7 +1090,9 @@ public final class Ledger {
         Objects.requireNonNull(entryTime, "entryTime");
         Instant t = readyAt(entryTime);
         entryTypeFor(expected); // refuses ACCESS
+        lastPlan = null;
         Plan p = planStatement(compact, expected, t);
+        lastPlan = new Planned(compact, expected, t, size, p);
         if (p instanceof Denied d) {
             return new Outcome.Refused(d.refusal(),
                     d.logged() ? Optional.of(refusedStep(compact, d).draft()) : Optional.empty());

@@ -1,6 +1,7 @@
 package org.foureyes.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.foureyes.ledger.TorExitLog.monitor;
 import static org.foureyes.ledger.TorExitLog.relay;
 import static org.foureyes.ledger.TorExitLog.sha;
@@ -286,5 +287,39 @@ class LedgerFlowTest {
         }
         log.assertReplayAgrees();
         assertThat(log.types()).containsExactly("log.genesis", "change.requested", "change.decided", "change.reported");
+    }
+
+    // ---------------------------------------------------------------- decide's plan reused by apply
+
+    @Test
+    void apply_afterDecideOfAnotherStatement_appliesTheEntrysOwnStatement() throws Exception {
+        TorExitLog log = new TorExitLog();
+        TorExitLog twin = new TorExitLog(); // the same state, to draft the other statement
+        String decided = log.requestStatement("rene", "relay", relay("decided"), "decided only", false);
+        String applied = twin.requestStatement("rene", "relay", relay("applied"), "applied instead", false);
+        assertThat(log.ledger.decide(decided, StatementType.CHANGE_REQUEST, log.now))
+                .isInstanceOf(Outcome.Accepted.class);
+        Outcome other = twin.ledger.decide(applied, StatementType.CHANGE_REQUEST, twin.now);
+        log.append(other.drafts());
+        assertThat(log.ledger.change(1).orElseThrow().requestStatement()).isEqualTo(applied);
+        assertThat(log.ledger.change(1).orElseThrow().configSha256()).isEqualTo(sha(relay("applied")));
+        log.assertReplayAgrees();
+    }
+
+    @Test
+    void apply_ofTheDecidedStatementAtALaterTime_isJudgedAtThatTime() throws Exception {
+        TorExitLog log = new TorExitLog();
+        String request = log.requestStatement("rene", "relay", relay("late"), "valid for 5 minutes", false);
+        Outcome o = log.ledger.decide(request, StatementType.CHANGE_REQUEST, log.now);
+        assertThat(o).isInstanceOf(Outcome.Accepted.class);
+        // The same statement, materialised an hour later: past its exp, so apply must refuse it
+        // rather than reuse what decide planned at the earlier time.
+        LogEntry late = o.drafts().get(0).materialise(1, log.now.plus(Duration.ofHours(1)), log.last().leafHash());
+        assertThatThrownBy(() -> log.ledger.apply(late)).isInstanceOf(LedgerException.class)
+                .hasMessageContaining("exp");
+        assertThat(log.ledger.size()).isEqualTo(1);
+        // At the decided time it is accepted.
+        log.append(o.drafts());
+        assertThat(log.state(1)).isEqualTo(ChangeState.REQUESTED);
     }
 }

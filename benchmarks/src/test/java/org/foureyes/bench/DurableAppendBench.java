@@ -66,8 +66,8 @@ public class DurableAppendBench {
         StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
                 "durable appends on SQLite (WAL, synchronous=FULL): %d rounds of %d s appender + %d s raw,"
                         + " first round warm-up; %d submitters%n", rounds, slice, slice, submitters));
-        report.append(String.format(Locale.ROOT, "  %-6s %12s %10s %12s %10s %7s%n",
-                "round", "appender/s", "mean batch", "raw/s", "raw batch", "ratio"));
+        report.append(String.format(Locale.ROOT, "  %-6s %12s %10s %12s %12s %10s %7s%n",
+                "round", "appender/s", "mean batch", "writer busy", "raw/s", "raw batch", "ratio"));
         try (AppenderRig rig = new AppenderRig(dir.resolve("log.db"));
                 Connection raw = rawConnection(dir.resolve("raw.db"))) {
             double sumAppender = 0;
@@ -83,8 +83,8 @@ public class DurableAppendBench {
                 double[] r = rawSlice(raw, sample, batch, rawSeq, slice);
                 rawSeq = (long) r[1];
                 String label = round == 0 ? "warm" : Integer.toString(round);
-                report.append(String.format(Locale.ROOT, "  %-6s %,12.0f %10.1f %,12.0f %10d %7.2f%n",
-                        label, a[0], a[1], r[0], batch, a[0] / r[0]));
+                report.append(String.format(Locale.ROOT, "  %-6s %,12.0f %10.1f %11.0f%% %,12.0f %10d %7.2f%n",
+                        label, a[0], a[1], 100 * a[2], r[0], batch, a[0] / r[0]));
                 if (round > 0) {
                     sumAppender += a[0];
                     sumRaw += r[0];
@@ -153,6 +153,8 @@ public class DurableAppendBench {
             String appends = MetricRegistry.name(LogAppender.class, "appends");
             List<Thread> threads = new ArrayList<>();
             long batchesBefore = metrics.histogram(batchSize).getCount();
+            com.codahale.metrics.Timer commit = metrics.timer(MetricRegistry.name(LogAppender.class, "batch-commit"));
+            long commitsBefore = commit.getCount();
             long appendsBefore = metrics.meter(appends).getCount();
             long t0 = System.nanoTime();
             for (int s = 0; s < submitters; s++) {
@@ -184,7 +186,10 @@ public class DurableAppendBench {
             }
             long batches = metrics.histogram(batchSize).getCount() - batchesBefore;
             long written = metrics.meter(appends).getCount() - appendsBefore;
-            return new double[] {acknowledged.get() / (elapsed / 1e9), batches == 0 ? 0 : (double) written / batches};
+            // How much of the slice the writer spent in transactions (mean of the timer's recent samples).
+            double busy = (commit.getCount() - commitsBefore) * commit.getSnapshot().getMean() / elapsed;
+            return new double[] {acknowledged.get() / (elapsed / 1e9), batches == 0 ? 0 : (double) written / batches,
+                busy};
         }
 
         /** The entries written so far (up to 20,000): the bytes the raw inserts write too. */
