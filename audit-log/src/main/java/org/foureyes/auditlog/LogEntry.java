@@ -136,7 +136,7 @@ public final class LogEntry {
         Instant t = time.truncatedTo(ChronoUnit.MILLIS);
         String timeText;
         try {
-            timeText = TIME.format(t);
+            timeText = formatCached(t);
         } catch (DateTimeException e) {
             throw new IllegalArgumentException("time " + time + " outside years 0000-9999", e);
         }
@@ -289,8 +289,12 @@ public final class LogEntry {
         } else if (node.isObject()) {
             for (Iterator<java.util.Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 java.util.Map.Entry<String, JsonNode> f = it.next();
-                checkText(f.getKey(), path + " member name");
-                checkTexts(f.getValue(), path + "." + f.getKey());
+                if (!isWellFormed(f.getKey())) {
+                    checkText(f.getKey(), path + " member name");
+                }
+                if (!f.getValue().isValueNode() || f.getValue().isTextual() && !isWellFormed(f.getValue().textValue())) {
+                    checkTexts(f.getValue(), path + "." + f.getKey()); // the path is built only when needed
+                }
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
@@ -300,19 +304,43 @@ public final class LogEntry {
     }
 
     private static void checkText(String s, String path) {
+        if (!isWellFormed(s)) {
+            throw new IllegalArgumentException("unpaired surrogate in " + path);
+        }
+    }
+
+    /** Whether {@code s} has no unpaired surrogate. */
+    private static boolean isWellFormed(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < s.length()
                     && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException("unpaired surrogate in " + path);
+                return false;
             }
         }
+        return true;
     }
 
     static String formatTime(Instant t) {
         return TIME.format(t);
+    }
+
+    /** The last time formatted by {@link #create}: entries of one batch share their time. */
+    private record FormattedTime(Instant time, String text) {
+    }
+
+    private static volatile FormattedTime lastFormatted = new FormattedTime(Instant.EPOCH, TIME.format(Instant.EPOCH));
+
+    private static String formatCached(Instant t) {
+        FormattedTime f = lastFormatted;
+        if (f.time().equals(t)) {
+            return f.text();
+        }
+        String text = TIME.format(t);
+        lastFormatted = new FormattedTime(t, text);
+        return text;
     }
 
     public long seq() {

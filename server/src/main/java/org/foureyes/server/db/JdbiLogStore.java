@@ -62,7 +62,7 @@ public final class JdbiLogStore implements HashReader {
         List<NodeId> distinct = new ArrayList<>(new LinkedHashSet<>(ids));
         List<StoredNode> rows;
         try {
-            rows = dao.findNodes(distinct);
+            rows = dao.findAll(distinct);
         } catch (JdbiException e) {
             throw new LogStoreException("cannot read tree nodes: " + e.getMessage(), e);
         }

@@ -38,8 +38,16 @@ abstract class JdbiLogStoreTestBase {
         }
     }
 
-    /** Writes leaves 0..n-1 and their complete subtrees directly, as the appender does. */
+    /**
+     * Writes leaves 0..n-1 and their complete subtrees directly, as the appender does: leaf hashes
+     * in {@code log_entries}, nodes of level 1 and up in {@code tree_nodes}.
+     */
     private CompactRange writeTree(int n) {
+        return writeTree(n, false);
+    }
+
+    /** As {@link #writeTree(int)}; {@code withLeafRows}: also leaf rows in tree_nodes, as earlier versions wrote. */
+    private CompactRange writeTree(int n, boolean withLeafRows) {
         CompactRange range = CompactRange.empty();
         List<StoredNode> nodes = new ArrayList<>();
         List<StoredEntry> entries = new ArrayList<>();
@@ -47,7 +55,11 @@ abstract class JdbiLogStoreTestBase {
             byte[] bytes = ("entry " + i).getBytes(StandardCharsets.UTF_8);
             byte[] leaf = Rfc6962.leafHash(bytes);
             entries.add(new StoredEntry(i, bytes, leaf));
-            range.append(leaf, (id, h) -> nodes.add(new StoredNode(id.level(), id.index(), h)));
+            range.append(leaf, (id, h) -> {
+                if (id.level() > 0 || withLeafRows) {
+                    nodes.add(new StoredNode(id.level(), id.index(), h));
+                }
+            });
         }
         jdbi.useTransaction(h -> {
             h.attach(LogEntryDao.class).insert(entries);
@@ -64,6 +76,28 @@ abstract class JdbiLogStoreTestBase {
         assertThat(hashes).hasSize(4);
         assertThat(hashes.get(0)).isEqualTo(hashes.get(3));
         assertThat(hashes.get(1)).isEqualTo(Rfc6962.leafHash("entry 10".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void readHashes_storeWrittenWithLeafRowsByAnEarlierVersion_givesTheSameHashes() throws Exception {
+        CompactRange built = writeTree(11, true);
+        assertThat(store.root(11)).isEqualTo(built.root());
+        assertThat(store.readHashes(List.of(NodeId.leaf(4), NodeId.of(2, 1))))
+                .containsExactlyElementsOf(new ArrayList<>(List.of(
+                        Rfc6962.leafHash("entry 4".getBytes(StandardCharsets.UTF_8)),
+                        Rfc6962.nodeHash(Rfc6962.nodeHash(leaf(4), leaf(5)), Rfc6962.nodeHash(leaf(6), leaf(7))))));
+    }
+
+    private static byte[] leaf(int i) {
+        return Rfc6962.leafHash(("entry " + i).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void readHashes_leafNotStored_throwsLogStoreExceptionNamingIt() {
+        writeTree(5);
+        assertThatThrownBy(() -> store.readHashes(List.of(NodeId.leaf(2), NodeId.leaf(5))))
+                .isInstanceOf(LogStoreException.class)
+                .hasMessageContaining("node(0,5)");
     }
 
     @Test
