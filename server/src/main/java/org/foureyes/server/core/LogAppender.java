@@ -125,7 +125,9 @@ public final class LogAppender implements Managed {
                 nodes = handle.attach(TreeNodeDao.class);
                 checkpoints = handle.attach(CheckpointDao.class);
                 reader = JdbiLogStore.reader(nodes);
-                writes = new AppendStatements(handle.getConnection(), dialect);
+                // The driver's own connection under the pool's proxy: the same connection and
+                // transaction, without a reflective call per bound parameter.
+                writes = new AppendStatements(handle.getConnection().unwrap(java.sql.Connection.class), dialect);
             } catch (SQLException | RuntimeException e) {
                 handle.close();
                 throw e;
@@ -338,7 +340,7 @@ public final class LogAppender implements Managed {
                 session = new Session(jdbi, dialect);
             }
             Session sess = session;
-            w = sess.handle.inTransaction(h -> write(sess, batch));
+            w = inTransaction(sess, batch);
             tip = new Tip(w.newSize, w.lastLeafHash, w.range);
             committedSize = w.newSize;
         } catch (Exception | LinkageError | AssertionError e) {
@@ -383,6 +385,35 @@ public final class LogAppender implements Managed {
             }
         }
         completeReceipts(w);
+    }
+
+    /**
+     * Runs {@link #write} in one transaction on the session's connection, with plain JDBC: JDBI's
+     * transaction bookkeeping cost about a tenth of a millisecond per batch, and nothing else uses
+     * this connection. Rolls back on any failure.
+     */
+    private Written inTransaction(Session sess, List<Pending> batch) throws Exception {
+        java.sql.Connection c = sess.handle.getConnection();
+        c.setAutoCommit(false);
+        try {
+            Written w = write(sess, batch);
+            c.commit();
+            return w;
+        } catch (Exception | Error e) {
+            try {
+                c.rollback();
+            } catch (SQLException re) {
+                e.addSuppressed(re);
+            }
+            throw e;
+        } finally {
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException ae) {
+                // The session is dropped after a failure anyway; a healthy one must not stay in a transaction.
+                LOG.warn("could not end the append transaction's mode: {}", ae.getMessage());
+            }
+        }
     }
 
     /** Builds each receipt's inclusion proof from memory and completes the futures. */
