@@ -33,19 +33,24 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /**
- * Durable appends per second on SQLite through {@link LogAppender} (N concurrent submitters, each
- * waiting for its receipt before the next append), against raw batched inserts of the same entry
+ * Durable appends per second on SQLite through {@link LogAppender} (N concurrent clients, each
+ * waiting for its receipt before its next append), against raw batched inserts of the same entry
  * bytes with plain JDBC (one thread, one transaction per batch, batch size = the appender's mean
  * batch size of the round, same pragmas: WAL, synchronous=FULL). Goal: appender ≥ 0.5 × raw.
  *
- * <p>The two alternate in rounds (appender slice, then raw slice) and the first round is warm-up,
- * so that both see the same disk and CPU conditions; on a shared machine fsync latency varies by a
+ * <p>Two ways of waiting ({@code bench.mode}): {@code threads} (default), a platform thread per
+ * client blocked on the future, as the HTTP resources wait; {@code async}, a callback per client
+ * that appends the next entry when the receipt arrives, so that no thread is parked per append and
+ * the appender itself is what is measured.
+ *
+ * <p>The two alternate in rounds (appender slice, then raw slice), the first {@code bench.warmup}
+ * rounds are warm-up, so that both see the same disk and CPU conditions; on a shared machine fsync latency varies by a
  * factor of 2 to 4 within a minute. Results: docs/benchmarks.md, "Durable appends on SQLite
  * (issue 4)".
  *
  * <p>Run: {@code benchmarks/run main org.foureyes.bench.DurableAppendBench}, or without installing
- * into ~/.m2 see docs/benchmarks.md. System properties: {@code bench.rounds} (6, the first is
- * warm-up), {@code bench.slice} (seconds per slice, 3), {@code bench.submitters} (64),
+ * into ~/.m2 see docs/benchmarks.md. System properties: {@code bench.rounds} (8),
+ * {@code bench.warmup} (2), {@code bench.mode} (threads), {@code bench.slice} (seconds per slice, 3), {@code bench.submitters} (64),
  * {@code bench.dir} (java.io.tmpdir).
  */
 public class DurableAppendBench {
@@ -58,14 +63,20 @@ public class DurableAppendBench {
     }
 
     public void run() throws Exception {
-        int rounds = Integer.getInteger("bench.rounds", 6);
+        int rounds = Integer.getInteger("bench.rounds", 8);
         int slice = Integer.getInteger("bench.slice", 3);
+        // The appender runs far more code than the raw inserts; two rounds let the JIT finish it.
+        int warmup = Integer.getInteger("bench.warmup", 2);
+        if (rounds <= warmup) {
+            throw new IllegalArgumentException("bench.rounds (" + rounds + ") must exceed bench.warmup (" + warmup + ")");
+        }
         int submitters = Integer.getInteger("bench.submitters", 64);
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir"))),
                 "foureyes-bench");
         StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
                 "durable appends on SQLite (WAL, synchronous=FULL): %d rounds of %d s appender + %d s raw,"
-                        + " first round warm-up; %d submitters%n", rounds, slice, slice, submitters));
+                        + " the first %d warm-up; %d clients, mode %s%n", rounds, slice, slice, warmup, submitters,
+                System.getProperty("bench.mode", "threads")));
         report.append(String.format(Locale.ROOT, "  %-6s %12s %10s %12s %12s %10s %7s%n",
                 "round", "appender/s", "mean batch", "writer busy", "raw/s", "raw batch", "ratio"));
         try (AppenderRig rig = new AppenderRig(dir.resolve("log.db"));
@@ -82,10 +93,10 @@ public class DurableAppendBench {
                 long batch = Math.max(1, Math.round(a[1]));
                 double[] r = rawSlice(raw, sample, batch, rawSeq, slice);
                 rawSeq = (long) r[1];
-                String label = round == 0 ? "warm" : Integer.toString(round);
+                String label = round < warmup ? "warm" : Integer.toString(round - warmup + 1);
                 report.append(String.format(Locale.ROOT, "  %-6s %,12.0f %10.1f %11.0f%% %,12.0f %10d %7.2f%n",
                         label, a[0], a[1], 100 * a[2], r[0], batch, a[0] / r[0]));
-                if (round > 0) {
+                if (round >= warmup) {
                     sumAppender += a[0];
                     sumRaw += r[0];
                 }
@@ -97,7 +108,7 @@ public class DurableAppendBench {
             report.append(String.format(Locale.ROOT,
                     "  mean over measured rounds: appender %,.0f entries/s, raw %,.0f entries/s, ratio %.2f"
                             + " (goal >= 0.50); mean entry %d bytes%n",
-                    sumAppender / (rounds - 1), sumRaw / (rounds - 1), sumAppender / sumRaw,
+                    sumAppender / (rounds - warmup), sumRaw / (rounds - warmup), sumAppender / sumRaw,
                     bytes / Math.max(1, sample.size())));
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {

@@ -2,7 +2,6 @@ package org.foureyes.server.resources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -10,12 +9,9 @@ import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.foureyes.auditlog.Checkpoint;
 import org.foureyes.auditlog.LogEntry;
 import org.foureyes.auditlog.ProofVerifier;
@@ -27,13 +23,10 @@ import org.foureyes.policy.PolicyHash;
 import org.foureyes.policy.PolicyLoader;
 import org.foureyes.server.AppTestSupport;
 import org.foureyes.server.FoureyesConfiguration;
-import org.foureyes.server.api.Receipt;
-import org.foureyes.server.core.EntryDraft;
-import org.foureyes.server.core.LogAppender;
-import org.foureyes.server.core.LogKeySigner;
-import org.foureyes.server.db.Dialect;
+import org.foureyes.server.TestApp;
+import org.foureyes.server.TestClock;
+import org.foureyes.server.WorkflowClient;
 import org.foureyes.server.db.TestDatabase;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,8 +36,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The whole service on port 0, read through HTTP as an auditor would, on SQLite and PostgreSQL
- * (subclasses *OnSqliteTest and *OnPostgresTest). A second appender on the same database (a second
- * "instance") adds entries.
+ * (subclasses *OnSqliteTest and *OnPostgresTest), after {@link #EXTRA} change requests through the
+ * API (entries by another instance are read in TwoInstancesOnPostgresTest).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class LogResourceAppTestBase {
@@ -53,7 +46,6 @@ abstract class LogResourceAppTestBase {
 
     private TestDatabase db;
     private DropwizardAppExtension<FoureyesConfiguration> app;
-    private LogAppender second;
     private VerifierKey logKey;
 
     abstract TestDatabase database();
@@ -67,25 +59,16 @@ abstract class LogResourceAppTestBase {
 
         SignerKey key = SignerKeyFile.read(data.resolve("log.key"), null);
         logKey = key.verifierKey();
-        Jdbi jdbi = db.newJdbi();
-        second = new LogAppender(jdbi, Dialect.of(jdbi), new LogKeySigner(key, AppTestSupport.ORIGIN),
-                Clock.systemUTC(), new MetricRegistry(), LogAppender.Settings.DEFAULT);
-        second.start();
-        List<CompletableFuture<Receipt>> fs = new ArrayList<>();
+        // Real entries: change requests through the API, each decided by the server's ledger.
+        TestApp.CLOCK = TestClock.ticking();
+        WorkflowClient api = new WorkflowClient(app.client(), app.getLocalPort());
         for (int i = 0; i < EXTRA; i++) {
-            fs.add(second.append(EntryDraft.of("change.expired", null, seq -> JSON.createObjectNode()
-                    .put("change", seq).put("state", "expired").put("reason", "test"))));
-        }
-        for (CompletableFuture<Receipt> f : fs) {
-            f.get(60, TimeUnit.SECONDS);
+            api.request("rene", "relay", WorkflowClient.relay("extra" + i));
         }
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (second != null) {
-            second.stop();
-        }
         if (app != null) {
             app.after();
         }
