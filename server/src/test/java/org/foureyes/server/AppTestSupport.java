@@ -23,6 +23,44 @@ public final class AppTestSupport {
         return base.resolve("policies/tor-exit.yml").toAbsolutePath().normalize();
     }
 
+    /** A port nothing listens on right now (for a server started in another JVM). */
+    public static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /**
+     * config.yml for {@code java -jar foureyes.jar server}: SQLite under {@code data} with the
+     * quick start's pragmas, both connectors on 127.0.0.1, no request log, WARN logging.
+     */
+    public static String serverJarConfig(Path data, Path policy, String origin, int port, int adminPort,
+            int maxConnections) {
+        return """
+                dataDir: %1$s
+                policyFile: %2$s
+                log:
+                  origin: %3$s
+                  keyFile: %1$s/log.key
+                database:
+                  driverClass: org.sqlite.JDBC
+                  url: "jdbc:sqlite:%1$s/foureyes.db?journal_mode=WAL&synchronous=FULL&busy_timeout=10000&foreign_keys=true"
+                  maxSize: %6$d
+                  minSize: 1
+                  initialSize: 1
+                  validationQuery: "SELECT 1"
+                server:
+                  applicationConnectors:
+                    - {type: http, bindHost: 127.0.0.1, port: %4$d}
+                  adminConnectors:
+                    - {type: http, bindHost: 127.0.0.1, port: %5$d}
+                  requestLog:
+                    appenders: []
+                logging:
+                  level: WARN
+                """.formatted(data, policy, origin, port, adminPort, maxConnections);
+    }
+
     public static Path tempDir(String prefix) {
         try {
             return Files.createTempDirectory(prefix);

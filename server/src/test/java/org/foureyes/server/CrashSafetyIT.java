@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,32 +60,11 @@ class CrashSafetyIT {
         verifyJar = Path.of(System.getProperty("foureyes.verifyJar", "../audit-log/target/foureyes-verify.jar"));
         assumeTrue(Files.isRegularFile(serverJar), "no " + serverJar + ": run mvn verify (package comes first)");
         assumeTrue(Files.isRegularFile(verifyJar), "no " + verifyJar + ": build audit-log first");
-        port = freePort();
-        int admin = freePort();
+        port = AppTestSupport.freePort();
+        int admin = AppTestSupport.freePort();
         Path data = tmp.resolve("data");
-        Files.writeString(tmp.resolve("config.yml"), """
-                dataDir: %1$s
-                policyFile: %2$s
-                log:
-                  origin: %3$s
-                  keyFile: %1$s/log.key
-                database:
-                  driverClass: org.sqlite.JDBC
-                  url: "jdbc:sqlite:%1$s/foureyes.db?journal_mode=WAL&synchronous=FULL&busy_timeout=10000&foreign_keys=true"
-                  maxSize: 8
-                  minSize: 1
-                  initialSize: 1
-                  validationQuery: "SELECT 1"
-                server:
-                  applicationConnectors:
-                    - {type: http, bindHost: 127.0.0.1, port: %4$d}
-                  adminConnectors:
-                    - {type: http, bindHost: 127.0.0.1, port: %5$d}
-                  requestLog:
-                    appenders: []
-                logging:
-                  level: WARN
-                """.formatted(data, AppTestSupport.policyFile(), AppTestSupport.ORIGIN, port, admin));
+        Files.writeString(tmp.resolve("config.yml"), AppTestSupport.serverJarConfig(data, AppTestSupport.policyFile(),
+                AppTestSupport.ORIGIN, port, admin, 8));
     }
 
     @AfterEach
@@ -94,12 +72,6 @@ class CrashSafetyIT {
         if (server != null && server.isAlive()) {
             server.destroyForcibly();
             server.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

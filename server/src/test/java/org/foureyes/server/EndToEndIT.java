@@ -13,7 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,31 +97,10 @@ class EndToEndIT {
         projectRoot = Path.of(System.getProperty("foureyes.projectRoot", "..")).toAbsolutePath().normalize();
         assumeTrue(Files.isRegularFile(serverJar), "no " + serverJar + ": run mvn verify (package comes first)");
         assumeTrue(Files.isRegularFile(verifyJar), "no " + verifyJar + ": build audit-log first");
-        port = freePort();
+        port = AppTestSupport.freePort();
         Path data = tmp.resolve("data");
-        Files.writeString(tmp.resolve("config.yml"), """
-                dataDir: %1$s
-                policyFile: %2$s
-                log:
-                  origin: %3$s
-                  keyFile: %1$s/log.key
-                database:
-                  driverClass: org.sqlite.JDBC
-                  url: "jdbc:sqlite:%1$s/foureyes.db?journal_mode=WAL&synchronous=FULL&busy_timeout=10000&foreign_keys=true"
-                  maxSize: 4
-                  minSize: 1
-                  initialSize: 1
-                  validationQuery: "SELECT 1"
-                server:
-                  applicationConnectors:
-                    - {type: http, bindHost: 127.0.0.1, port: %4$d}
-                  adminConnectors:
-                    - {type: http, bindHost: 127.0.0.1, port: %5$d}
-                  requestLog:
-                    appenders: []
-                logging:
-                  level: WARN
-                """.formatted(data, projectRoot.resolve("policies/tor-exit.yml"), ORIGIN, port, freePort()));
+        Files.writeString(tmp.resolve("config.yml"), AppTestSupport.serverJarConfig(data,
+                projectRoot.resolve("policies/tor-exit.yml"), ORIGIN, port, AppTestSupport.freePort(), 4));
         Path keys = Files.createDirectories(tmp.resolve("keys"));
         for (String k : List.of("rene", "nora", "anna", "agent-relay", "agent-switch", "agent-monitor")) {
             Path f = keys.resolve(k + ".key");
@@ -384,12 +362,6 @@ class EndToEndIT {
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private String base() {

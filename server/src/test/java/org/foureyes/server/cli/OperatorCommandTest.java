@@ -7,13 +7,13 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.util.JarLocation;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.foureyes.auditlog.SignerKey;
 import org.foureyes.auditlog.SignerKeyFile;
+import org.foureyes.server.AppTestSupport;
 import org.foureyes.server.FoureyesApplication;
 import org.foureyes.server.FoureyesConfiguration;
 import org.junit.jupiter.api.Test;
@@ -46,9 +46,7 @@ class OperatorCommandTest {
 
     /** A URL where nothing listens (a port just released). */
     private static String deadUrl() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return "http://127.0.0.1:" + s.getLocalPort();
-        }
+        return "http://127.0.0.1:" + AppTestSupport.freePort();
     }
 
     @Test
