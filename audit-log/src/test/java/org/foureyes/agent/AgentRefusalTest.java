@@ -55,7 +55,7 @@ class AgentRefusalTest extends AgentTestSupport {
     void round_decisionForgedByPrincipalWithoutTheRight_refusedByTheLedger() throws Exception {
         Agent agent = agentAfterFirstRound();
         long id = log.request("rene", "relay", AgentLog.relay("exit1"));
-        log.forge(EntryType.CHANGE_DECIDED, log.decisionStatement("ines", id), facts(id, "approved"));
+        log.forge(EntryType.CHANGE_DECIDED, log.decisionStatement("ines", id, true), facts(id, "approved"));
 
         AgentException e = assertRefusedWritingNothing(agent, Check.LEDGER);
 
@@ -224,7 +224,7 @@ class AgentRefusalTest extends AgentTestSupport {
     void round_jtiReplayed_refused() throws Exception {
         Agent agent = agentAfterFirstRound();
         long id = log.request("rene", "relay", AgentLog.relay("exit1"));
-        String decision = log.decisionStatement("nora", id);
+        String decision = log.decisionStatement("nora", id, true);
         log.submit(decision, StatementType.DECISION);
         log.forge(EntryType.CHANGE_DECIDED, decision, facts(id, "approved"));
 

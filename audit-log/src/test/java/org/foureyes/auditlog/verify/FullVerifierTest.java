@@ -104,7 +104,7 @@ class FullVerifierTest {
         FlowLog log = new FlowLog();
         long change = log.request("rene", "relay", relay("exit1"));
         // A genuine approval by nora, but the host claims it approved a different change state.
-        String approval = log.decisionStatement(FlowLog.key("nora"), change, true);
+        String approval = log.decisionStatement("nora", change, true);
         ObjectNode facts = FlowLog.JSON.createObjectNode().put("change", change).put("state", "rejected");
         List<LogEntry> es = new ArrayList<>(log.entries);
         es.add(log.next(EntryType.CHANGE_DECIDED, approval, facts));
