@@ -98,7 +98,8 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         // Store
         JdbiLogStore store = new JdbiLogStore(jdbi);
         Clock clock = clock();
-        ServerLedger ledger = new ServerLedger(store);
+        WorkflowConfiguration wf = config.getWorkflow();
+        ServerLedger ledger = new ServerLedger(store, new RefusalLimiter(wf.getRefusalsPerMinute()));
 
         // Services
         LogConfiguration log = config.getLog();
@@ -112,9 +113,8 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         environment.lifecycle().manage(new LogBootstrap(store, appender, signer,
                 () -> initialPolicy(Path.of(config.getPolicyFile()))));
         environment.lifecycle().manage(WitnessPusher.fromConfig(store, config.getWitnesses()));
-        WorkflowConfiguration wf = config.getWorkflow();
-        Workflow workflow = new Workflow(ledger, appender, new RefusalLimiter(wf.getRefusalsPerMinute(), clock),
-                wf.getAppendTimeout().toJavaDuration(), environment.metrics(), clock);
+        Workflow workflow = new Workflow(ledger, appender, wf.getAppendTimeout().toJavaDuration(), environment.metrics(),
+                clock);
         Webhooks webhooks = new Webhooks(config.getWebhooks(), ledger, new Webhooks.Settings(wf.getWebhookQueue(),
                 wf.getWebhookAttempts(), wf.getWebhookBackoff().toJavaDuration(),
                 wf.getWebhookTimeout().toJavaDuration()), environment.metrics());

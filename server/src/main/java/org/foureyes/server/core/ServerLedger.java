@@ -55,6 +55,7 @@ public final class ServerLedger implements CommitListener {
             StatementType.WITHDRAWAL, StatementType.REPORT, StatementType.ACCESS);
 
     private final JdbiLogStore store;
+    private RefusalLimiter refusals; // guarded by lock; replaced with the ledger on a rebuild
     /** Signatures verified on request threads, so the writer thread does not redo the curve arithmetic. */
     private final SignatureCache signatures = new SignatureCache(16_384);
     private final StatementVerifier verifier = new StatementVerifier(signatures);
@@ -70,7 +71,35 @@ public final class ServerLedger implements CommitListener {
     private final Map<Long, byte[]> uncommitted = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ServerLedger(JdbiLogStore store) {
+        this(store, new RefusalLimiter(0));
+    }
+
+    /** @param refusals the refusal limit, fed with every {@code statement.refused} entry this ledger applies */
+    public ServerLedger(JdbiLogStore store, RefusalLimiter refusals) {
         this.store = Objects.requireNonNull(store, "store");
+        this.refusals = Objects.requireNonNull(refusals, "refusals");
+    }
+
+    /**
+     * Inside {@link #write}: whether an authentic refusal by {@code principal} may be logged at
+     * entry time {@code time}, counting the refusals in the log up to its head (all instances').
+     */
+    public boolean mayLogRefusal(String principal, java.time.Instant time) {
+        if (!lock.isWriteLockedByCurrentThread()) {
+            throw new IllegalStateException("only inside write()");
+        }
+        return refusals.mayLog(principal, time);
+    }
+
+    public int refusalsPerMinute() {
+        return refusals.perMinute();
+    }
+
+    /** Feeds the refusal limit with an entry just applied to the ledger (write lock held). */
+    private void noteApplied(RefusalLimiter r, LogEntry e) {
+        if (e.entryType() == org.foureyes.auditlog.EntryType.STATEMENT_REFUSED) {
+            e.statement().flatMap(StatementPeek::issuer).ifPresent(i -> r.logged(i, e.time()));
+        }
     }
 
     /** Also told of every committed batch, after the ledger (e.g. notifications). */
@@ -190,6 +219,7 @@ public final class ServerLedger implements CommitListener {
             throw ex;
         }
         uncommitted.put(seq, e.leafHash());
+        noteApplied(refusals, e);
         return e;
     }
 
@@ -307,9 +337,11 @@ public final class ServerLedger implements CommitListener {
 
     private void rebuild() throws LedgerException {
         Ledger fresh = new Ledger(new StatementVerifier(signatures));
+        RefusalLimiter freshRefusals = refusals.empty();
         long size = store.size();
-        apply(fresh, 0, size);
+        apply(fresh, freshRefusals, 0, size);
         ledger = fresh;
+        refusals = freshRefusals;
         policy = fresh.started() ? fresh.policy() : null;
         origin = fresh.started() ? fresh.origin() : null;
         uncommitted.clear();
@@ -318,14 +350,14 @@ public final class ServerLedger implements CommitListener {
 
     private void catchUp(long to) throws LedgerException {
         long from = ledger.size();
-        long applied = apply(ledger, from, to);
+        long applied = apply(ledger, refusals, from, to);
         if (applied > 0) {
             LOG.debug("ledger caught up with {} entries appended by other instances ({} to {})", applied, from,
                     to - 1);
         }
     }
 
-    private long apply(Ledger l, long from, long to) throws LedgerException {
+    private long apply(Ledger l, RefusalLimiter r, long from, long to) throws LedgerException {
         long n = 0;
         for (long start = from; start < to; start += PAGE) {
             List<StoredEntry> page = store.entries(start, Math.min(to, start + PAGE));
@@ -340,6 +372,7 @@ public final class ServerLedger implements CommitListener {
                     throw new LedgerException(s.seq(), "?", "the stored entry is malformed: " + ex.getMessage());
                 }
                 l.apply(e);
+                noteApplied(r, e);
                 n++;
             }
         }

@@ -102,7 +102,6 @@ public final class Workflow {
 
     private final ServerLedger ledger;
     private final LogAppender appender;
-    private final RefusalLimiter limiter;
     private final Duration timeout;
     private final MetricRegistry metrics;
     private final java.time.Clock clock;
@@ -112,12 +111,11 @@ public final class Workflow {
     private final Meter rateLimited;
     private final ConcurrentHashMap<String, Meter> refusals = new ConcurrentHashMap<>();
 
-    public Workflow(ServerLedger ledger, LogAppender appender, RefusalLimiter limiter, Duration timeout,
+    public Workflow(ServerLedger ledger, LogAppender appender, Duration timeout,
             MetricRegistry metrics, java.time.Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.appender = Objects.requireNonNull(appender, "appender");
-        this.limiter = Objects.requireNonNull(limiter, "limiter");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.metrics = metrics;
         this.accepted = metrics.meter(MetricRegistry.name(Workflow.class, "accepted"));
@@ -172,7 +170,7 @@ public final class Workflow {
                 boolean limited = false;
                 if (r.draft().isPresent()) {
                     String issuer = StatementPeek.issuer(compact).orElse(null);
-                    if (issuer != null && limiter.tryAcquire(issuer)) {
+                    if (issuer != null && ledger.mayLogRefusal(issuer, ctx.time())) {
                         attempt.ownIndex = out.size();
                         attempt.logged = true;
                         out.add(content(ledger.appendTo(l, r.draft().get(), ctx.time())));
@@ -236,7 +234,7 @@ public final class Workflow {
         if (r.rateLimited()) {
             rateLimited.mark();
             LOG.info("refusal of a statement by {} not logged: over its limit of {} logged refusals per minute",
-                    r.issuer(), limiter.perMinute());
+                    r.issuer(), ledger.refusalsPerMinute());
         }
         return r;
     }

@@ -9,7 +9,7 @@ import jakarta.validation.constraints.NotNull;
 /** The {@code workflow:} section of config.yml (see docs/workflow.md). */
 public class WorkflowConfiguration {
 
-    /** {@code statement.refused} entries logged per principal and minute (token bucket, also the burst). */
+    /** {@code statement.refused} entries logged per principal in any minute, counted over the whole log. */
     @Min(0)
     private int refusalsPerMinute = 10;
 

@@ -21,11 +21,13 @@ import org.foureyes.auditlog.LogEntry;
 import org.foureyes.ledger.Ledger;
 import org.foureyes.server.AppTestSupport;
 import org.foureyes.server.FoureyesConfiguration;
+import org.foureyes.server.Principals;
 import org.foureyes.server.TestApp;
 import org.foureyes.server.TestClock;
 import org.foureyes.server.WorkflowClient;
 import org.foureyes.server.WorkflowClient.Answer;
 import org.foureyes.server.db.TestDatabase;
+import org.foureyes.statement.ChangeRequestClaims;
 import org.foureyes.statement.ReportClaims;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -174,5 +176,28 @@ class TwoInstancesOnPostgresTest {
         assertThat(entries).hasSize((int) size);
         Ledger replayed = Ledger.replay(entries);
         assertThat(replayed.size()).isEqualTo(size);
+    }
+
+    @Test
+    void refusals_throughBothInstances_shareOnePrincipalLimit() throws Exception {
+        // refusalsPerMinute is 10 (the default): twelve refusals of one principal through the two
+        // instances in turn, well within a minute, log ten in all, not ten per instance.
+        long before = a.logSize();
+        int logged = 0;
+        for (int i = 0; i < 12; i++) {
+            WorkflowClient via = i % 2 == 0 ? a : b;
+            String s = Principals.sign("ines", WorkflowClient.now(),
+                    new ChangeRequestClaims("relay", via.baseOf("relay"), relay("shared" + i),
+                            "ines has no right to request", false));
+            Answer r = via.post("/v1/changes", s);
+            assertThat(r.status()).as(r.body()).isEqualTo(403);
+            if (r.json().get("logged").asBoolean()) {
+                logged++;
+            } else {
+                assertThat(i).as("refusal %d was not logged although fewer than 10 were", i).isGreaterThanOrEqualTo(10);
+            }
+        }
+        assertThat(logged).isEqualTo(10);
+        assertThat(a.logSize()).isEqualTo(before + 10);
     }
 }
