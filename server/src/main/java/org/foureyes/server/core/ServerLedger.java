@@ -133,7 +133,7 @@ public final class ServerLedger implements CommitListener {
      * has failed.
      */
     public <T> T read(Function<Ledger, T> query) {
-        if (stale) {
+        if (stale && lock.getReadHoldCount() == 0) { // a nested read must not ask for the write lock
             refresh();
         }
         lock.readLock().lock();
