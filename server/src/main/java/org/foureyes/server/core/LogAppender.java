@@ -389,8 +389,8 @@ public final class LogAppender implements Managed {
 
     /**
      * Runs {@link #write} in one transaction on the session's connection, with plain JDBC: JDBI's
-     * transaction bookkeeping added about 0.05 ms to each commit (alternating batches, same run), and nothing else uses
-     * this connection. Rolls back on any failure.
+     * transaction bookkeeping added about 0.05 ms to each commit (alternating batches, same run),
+     * and nothing else uses this connection. Rolls back on any failure.
      */
     private Written inTransaction(Session sess, List<Pending> batch) throws Exception {
         java.sql.Connection c = sess.handle.getConnection();
