@@ -3,16 +3,10 @@ package org.foureyes.bench;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.invoke.MethodHandles;
 import java.lang.management.ManagementFactory;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestException;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -145,69 +139,7 @@ public final class VerifyThroughputBench {
 
     /** The baseline: the verifier's reading loop with nothing but SHA-256 of each line. */
     static long sha256Lines(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] out = new byte[32];
-        byte[] buf = new byte[1 << 20];
-        long lines = 0;
-        int pos = 0;
-        int limit = 0;
-        try (InputStream in = Files.newInputStream(file)) {
-            while (true) {
-                int nl = indexOfNewline(buf, pos, limit);
-                if (nl >= 0) {
-                    md.update(buf, pos, nl - pos);
-                    try {
-                        md.digest(out, 0, 32);
-                    } catch (DigestException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    lines++;
-                    pos = nl + 1;
-                    continue;
-                }
-                if (pos > 0) {
-                    System.arraycopy(buf, pos, buf, 0, limit - pos);
-                    limit -= pos;
-                    pos = 0;
-                }
-                if (limit == buf.length) {
-                    buf = java.util.Arrays.copyOf(buf, buf.length * 2);
-                }
-                int r = in.read(buf, limit, buf.length - limit);
-                if (r < 0) {
-                    return lines;
-                }
-                limit += r;
-            }
-        }
-    }
-
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long NEWLINES = ONES * '\n';
-    private static final long HIGHS = 0x8080808080808080L;
-
-    /** The same newline search as the verifier's LineReader (eight bytes at a time). */
-    static int indexOfNewline(byte[] b, int from, int to) {
-        int i = from;
-        while (to - i >= 8) {
-            long x = (long) LONGS.get(b, i) ^ NEWLINES;
-            if (((x - ONES) & ~x & HIGHS) != 0) {
-                break;
-            }
-            i += 8;
-        }
-        for (; i < to; i++) {
-            if (b[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
+        return org.foureyes.auditlog.verify.LineDigests.sha256Lines(file);
     }
 
     /** LogEntry.parse (Jackson, re-encode and compare) per line, entries per second, after one warm-up pass. */
