@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import org.foureyes.testing.TorExitFixtures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -13,16 +14,9 @@ class TorExitGuardsTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static Policy policy;
 
-    static final String RELAY = """
-            {"nickname": "foureyesExit", "contact": "ops@example.org",
-             "exit_policy": ["accept *:80", "accept *:443", "reject *:*"], "exit_tos": 40,
-             "outbound_bind_address_exit": "192.0.2.10", "outbound_bind_address_or": "192.0.2.11"}""";
-    static final String SWITCH = """
-            {"mirror": {"enabled": true, "sessions": [{"name": "exit", "source": "swp1", "direction": "ingress", "destination": "swp8"}]},
-             "firewall": {"default": "drop", "rules": [{"action": "accept", "direction": "in", "proto": "tcp", "port": 443}]}}""";
-    static final String MONITOR = """
-            {"capture": {"enabled": true, "interface": "mirror0", "exit_tos": 40, "filter": "ip[1] & 0xfc == 40"},
-             "record": {"fields": ["dst_port", "asn", "country", "bytes", "packets", "time_bucket"], "bucket_minutes": 60, "retention_days": 30}}""";
+    static final String RELAY = TorExitFixtures.example("relay");
+    static final String SWITCH = TorExitFixtures.example("switch");
+    static final String MONITOR = TorExitFixtures.example("monitor");
 
     @BeforeAll
     static void load() throws Exception {

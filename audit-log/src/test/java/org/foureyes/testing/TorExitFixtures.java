@@ -17,6 +17,8 @@ import org.foureyes.policy.PolicyLoader;
  */
 public final class TorExitFixtures {
     public static final Path TOR_EXIT = Path.of("../policies/tor-exit.yml");
+    /** Example configurations that tor-exit.yml accepts, as operators find them in ops/examples. */
+    public static final Path EXAMPLES = Path.of("../ops/examples");
 
     private static final Map<String, SignerKey> KEYS = new HashMap<>();
 
@@ -58,5 +60,14 @@ public final class TorExitFixtures {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /** The example configuration of {@code component} (relay, switch or monitor), as its file's text. */
+    public static String example(String component) {
+        try {
+            return Files.readString(EXAMPLES.resolve(component + ".json")).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

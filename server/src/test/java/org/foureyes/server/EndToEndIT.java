@@ -68,16 +68,10 @@ import org.junit.jupiter.api.io.TempDir;
 class EndToEndIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ORIGIN = "foureyes.test/e2e-log";
-    static final String RELAY = """
-            {"nickname": "foureyesExit", "contact": "ops@example.org",
-             "exit_policy": ["accept *:80", "accept *:443", "reject *:*"], "exit_tos": 40,
-             "outbound_bind_address_exit": "192.0.2.10", "outbound_bind_address_or": "192.0.2.11"}""";
-    static final String SWITCH = """
-            {"mirror": {"enabled": true, "sessions": [{"name": "exit", "source": "swp1", "direction": "ingress", "destination": "swp8"}]},
-             "firewall": {"default": "drop", "rules": [{"action": "accept", "direction": "in", "proto": "tcp", "port": 443}]}}""";
-    static final String MONITOR = """
-            {"capture": {"enabled": true, "interface": "mirror0", "exit_tos": 40, "filter": "ip[1] & 0xfc == 40"},
-             "record": {"fields": ["dst_port", "asn", "country", "bytes", "packets", "time_bucket"], "bucket_minutes": 60, "retention_days": 30}}""";
+    // The example configurations of ops/examples, which the hooks and guards tests use too.
+    static final String RELAY = example("relay");
+    static final String SWITCH = example("switch");
+    static final String MONITOR = example("monitor");
 
     @TempDir
     Path tmp;
@@ -403,5 +397,14 @@ class EndToEndIT {
 
     private static String sha256Hex(String s) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static String example(String component) {
+        Path root = Path.of(System.getProperty("foureyes.projectRoot", ".."));
+        try {
+            return Files.readString(root.resolve("ops/examples/" + component + ".json")).strip();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
