@@ -1,5 +1,7 @@
 package org.foureyes.server;
 
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -7,7 +9,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.foureyes.auditlog.SignerKey;
+import org.foureyes.server.api.Receipt;
+import org.foureyes.server.core.EntryDraft;
+import org.foureyes.server.core.LogAppender;
+import org.foureyes.server.core.LogKeySigner;
+import org.foureyes.server.db.Dialect;
 import org.foureyes.server.db.TestDatabase;
+import org.jdbi.v3.core.Jdbi;
 
 /** Starts the whole service on port 0 against a test database, with its data and key in a temp dir. */
 public final class AppTestSupport {
@@ -80,5 +94,32 @@ public final class AppTestSupport {
                 ConfigOverride.config("log.keyFile", dataDir.resolve("log.key").toString()),
                 ConfigOverride.config("database.driverClass", db.driverClass()),
                 ConfigOverride.config("database.url", db.url()));
+    }
+
+    /**
+     * Appends {@code count} {@code change.expired} entries through a second appender on the same
+     * database, as another instance would, and waits for all of them. They are well-formed log
+     * entries that the ledger does not replay (no such changes exist), so they serve tests that
+     * read the log (proofs, exports, releases), not the workflow; the service's ledger stops
+     * taking statements once it sees them.
+     */
+    public static void appendLogOnlyEntries(TestDatabase db, SignerKey logKey, int count) throws Exception {
+        Jdbi jdbi = db.newJdbi();
+        LogAppender second = new LogAppender(jdbi, Dialect.of(jdbi), new LogKeySigner(logKey, ORIGIN),
+                Clock.systemUTC(), new MetricRegistry(), LogAppender.Settings.DEFAULT);
+        second.start();
+        try {
+            JsonNodeFactory f = JsonNodeFactory.instance;
+            List<CompletableFuture<Receipt>> fs = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                fs.add(second.append(EntryDraft.of("change.expired", null,
+                        seq -> f.objectNode().put("change", seq).put("state", "expired").put("reason", "test"))));
+            }
+            for (CompletableFuture<Receipt> fut : fs) {
+                fut.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            second.stop();
+        }
     }
 }

@@ -3,8 +3,6 @@ package org.foureyes.server.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.codahale.metrics.MetricRegistry;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -13,11 +11,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.foureyes.auditlog.SignerKey;
 import org.foureyes.auditlog.SignerKeyFile;
 import org.foureyes.auditlog.VerifierKey;
@@ -26,13 +21,8 @@ import org.foureyes.auditlog.verify.LogVerifier;
 import org.foureyes.auditlog.verify.VerificationResult;
 import org.foureyes.server.AppTestSupport;
 import org.foureyes.server.FoureyesConfiguration;
-import org.foureyes.server.api.Receipt;
 import org.foureyes.server.cli.ExportCommand;
-import org.foureyes.server.core.EntryDraft;
-import org.foureyes.server.core.LogAppender;
 import org.foureyes.server.core.LogExport;
-import org.foureyes.server.core.LogKeySigner;
-import org.foureyes.server.db.Dialect;
 import org.foureyes.server.db.JdbiLogStore;
 import org.foureyes.server.db.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
@@ -50,11 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ExportAppTestBase {
     static final int EXTRA = 2 * LogExport.PAGE + 150;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TestDatabase db;
     private DropwizardAppExtension<FoureyesConfiguration> app;
-    private LogAppender second;
     private VerifierKey logKey;
     private Jdbi jdbi;
     private long size;
@@ -70,26 +58,13 @@ abstract class ExportAppTestBase {
         SignerKey key = SignerKeyFile.read(data.resolve("log.key"), null);
         logKey = key.verifierKey();
         jdbi = db.newJdbi();
-        second = new LogAppender(jdbi, Dialect.of(jdbi), new LogKeySigner(key, AppTestSupport.ORIGIN),
-                Clock.systemUTC(), new MetricRegistry(), LogAppender.Settings.DEFAULT);
-        second.start();
-        List<CompletableFuture<Receipt>> fs = new ArrayList<>();
-        for (int i = 0; i < EXTRA; i++) {
-            fs.add(second.append(EntryDraft.of("change.expired", null, seq -> JSON.createObjectNode()
-                    .put("change", seq).put("state", "expired").put("reason", "test"))));
-        }
-        for (CompletableFuture<Receipt> f : fs) {
-            f.get(120, TimeUnit.SECONDS);
-        }
+        AppTestSupport.appendLogOnlyEntries(db, key, EXTRA);
         size = new JdbiLogStore(jdbi).size();
         assertThat(size).isEqualTo(EXTRA + 1);
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (second != null) {
-            second.stop();
-        }
         if (app != null) {
             app.after();
         }

@@ -2,20 +2,16 @@ package org.foureyes.server.resources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.foureyes.auditlog.Checkpoint;
 import org.foureyes.auditlog.CompactRange;
 import org.foureyes.auditlog.Cosignature;
@@ -28,11 +24,6 @@ import org.foureyes.auditlog.VerifierKey;
 import org.foureyes.auditlog.WitnessKey;
 import org.foureyes.server.AppTestSupport;
 import org.foureyes.server.FoureyesConfiguration;
-import org.foureyes.server.api.Receipt;
-import org.foureyes.server.core.EntryDraft;
-import org.foureyes.server.core.LogAppender;
-import org.foureyes.server.core.LogKeySigner;
-import org.foureyes.server.db.Dialect;
 import org.foureyes.server.db.JdbiLogStore;
 import org.foureyes.server.db.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
@@ -56,7 +47,6 @@ class ReleaseResourceAppTest {
 
     private TestDatabase db;
     private DropwizardAppExtension<FoureyesConfiguration> app;
-    private LogAppender second;
     private VerifierKey logKey;
     private JdbiLogStore store;
     private SignerKey witness;
@@ -72,17 +62,7 @@ class ReleaseResourceAppTest {
         logKey = key.verifierKey();
         Jdbi jdbi = db.newJdbi();
         store = new JdbiLogStore(jdbi);
-        second = new LogAppender(jdbi, Dialect.of(jdbi), new LogKeySigner(key, AppTestSupport.ORIGIN),
-                Clock.systemUTC(), new MetricRegistry(), LogAppender.Settings.DEFAULT);
-        second.start();
-        List<CompletableFuture<Receipt>> fs = new ArrayList<>();
-        for (int i = 0; i < EXTRA; i++) {
-            fs.add(second.append(EntryDraft.of("change.expired", null, seq -> JSON.createObjectNode()
-                    .put("change", seq).put("state", "expired").put("reason", "test"))));
-        }
-        for (CompletableFuture<Receipt> f : fs) {
-            f.get(120, TimeUnit.SECONDS);
-        }
+        AppTestSupport.appendLogOnlyEntries(db, key, EXTRA);
         byte[] seed = new byte[32];
         Arrays.fill(seed, (byte) 7);
         witness = SignerKey.fromSeed("witness.example.net/w1", seed);
@@ -90,9 +70,6 @@ class ReleaseResourceAppTest {
 
     @AfterAll
     void stop() throws Exception {
-        if (second != null) {
-            second.stop();
-        }
         if (app != null) {
             app.after();
         }
