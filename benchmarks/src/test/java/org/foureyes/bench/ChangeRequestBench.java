@@ -41,10 +41,13 @@ import org.foureyes.statement.StatementSigner;
  * with statements signed before each slice (distinct jti and configuration; base = the relay's
  * current hash, which requests do not change, so all are accepted). Slices of whoami and of
  * requests alternate; the first {@code bench.warmup} rounds are warm-up (the request path has far
- * more code for the JIT than whoami, and its rate still climbs through the first rounds). Results: docs/benchmarks.md, "Change requests
- * through HTTP (issue 4)".
+ * more code for the JIT than whoami: on 2 cores the compiler still takes about 0.3 ms of CPU per
+ * request in the fourth round, see the "jit" column). Each line also gives the CPU milliseconds per
+ * answered request of the whole process and of its parts (client threads, the server's request
+ * threads, the appender's threads, GC, JIT), so that a run shows where the time went. Results:
+ * docs/benchmarks.md, "Change requests through HTTP (issue 4)".
  *
- * <p>System properties: {@code bench.rounds} (5), {@code bench.warmup} (2), {@code bench.slice}
+ * <p>System properties: {@code bench.rounds} (8), {@code bench.warmup} (4), {@code bench.slice}
  * (seconds, 5), {@code bench.clients} (32), {@code bench.dir} (java.io.tmpdir),
  * {@code bench.keys} (directory of the test keys, default audit-log/src/test/resources/keys).
  */
@@ -53,8 +56,8 @@ public class ChangeRequestBench {
     static final String ORIGIN = "foureyes.bench/change-requests";
 
     public static void main(String[] args) throws Exception {
-        int rounds = Integer.getInteger("bench.rounds", 5);
-        int warmup = Integer.getInteger("bench.warmup", 2);
+        int rounds = Integer.getInteger("bench.rounds", 8);
+        int warmup = Integer.getInteger("bench.warmup", 4);
         if (rounds <= warmup) {
             throw new IllegalArgumentException("bench.rounds (" + rounds + ") must exceed bench.warmup (" + warmup + ")");
         }
@@ -107,8 +110,8 @@ public class ChangeRequestBench {
         StringBuilder report = new StringBuilder();
         report.append(String.format(Locale.ROOT, "ChangeRequestBench: %d clients, %d rounds of %d s per kind"
                 + " (the first %d warm-up), SQLite synchronous=FULL in %s%n", clients, rounds, slice, warmup, dir));
-        report.append(String.format(Locale.ROOT, "%-7s %-9s %10s %10s %10s %8s%n", "round", "kind", "per s", "p50 ms",
-                "p99 ms", "errors"));
+        report.append(String.format(Locale.ROOT, "%-7s %-9s %10s %10s %10s %8s %8s %8s %8s %8s %8s %8s%n", "round",
+                "kind", "per s", "p50 ms", "p99 ms", "errors", "cpu ms", "clients", "dw-*", "log-*", "gc", "jit"));
         double[] sums = new double[2];
         List<long[]> allLatencies = new ArrayList<>(List.of(new long[0], new long[0]));
         AtomicInteger counter = new AtomicInteger();
@@ -118,7 +121,7 @@ public class ChangeRequestBench {
             for (int c = 0; c < clients; c++) {
                 tokens.add(StatementSigner.of(ines).accessToken(ORIGIN, Duration.ofMinutes(10)));
             }
-            Result who = Boolean.getBoolean("bench.requestsOnly") ? new Result(500, new long[0], 0)
+            Result who = Boolean.getBoolean("bench.requestsOnly") ? new Result(500, new long[0], 0, new double[6])
                     : slice(clients, slice, c -> HttpRequest.newBuilder(URI.create(base + "/v1/whoami"))
                             .header("Authorization", "Bearer " + tokens.get(c)).GET(), 200);
             // requests: pre-signed, distinct
@@ -174,7 +177,48 @@ public class ChangeRequestBench {
         return u.startsWith("seconds") ? 1000 : u.startsWith("micro") ? 0.001 : 1;
     }
 
-    private record Result(double perSecond, long[] latencies, int errors) {
+    /**
+     * @param cpuMs CPU milliseconds per successful operation during the slice: {whole process,
+     *     the client threads, the server's request threads (dw-*), the log appender's writer}
+     */
+    private record Result(double perSecond, long[] latencies, int errors, double[] cpuMs) {
+    }
+
+    /** Thread groups whose CPU time is reported apart, by the start of the thread's name in /proc. */
+    private static final String[][] GROUPS = {{"dw-"}, {"log-"}, {"GC Thread", "G1 "}, {"C1 Compiler", "C2 Compiler"}};
+
+    /**
+     * CPU nanoseconds so far: {process, request threads (dw-*), the appender's threads (log-*),
+     * garbage collector, JIT compiler}, from /proc (which, unlike ThreadMXBean, sees the JVM's own
+     * GC and compiler threads); 10 ms resolution, enough for slices of seconds. The clients measure
+     * their own threads, which end with the slice.
+     */
+    private static long[] cpuNow() throws IOException {
+        long tick = 10_000_000L; // USER_HZ = 100 on Linux
+        long[] out = new long[GROUPS.length + 1];
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // the thread ended
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long t = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * tick; // utime, stime
+                for (int g = 0; g < GROUPS.length; g++) {
+                    for (String prefix : GROUPS[g]) {
+                        if (name.startsWith(prefix)) {
+                            out[g + 1] += t;
+                        }
+                    }
+                }
+            }
+        }
+        out[0] = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+        return out;
     }
 
     private interface RequestMaker {
@@ -182,7 +226,7 @@ public class ChangeRequestBench {
     }
 
     private static Result slice(int clients, int seconds, RequestMaker maker, int expected)
-            throws InterruptedException {
+            throws InterruptedException, IOException {
         AtomicLong ok = new AtomicLong();
         AtomicInteger errors = new AtomicInteger();
         long[][] lat = new long[clients][];
@@ -190,6 +234,7 @@ public class ChangeRequestBench {
         CountDownLatch go = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(clients);
         long[] window = new long[2];
+        AtomicLong clientCpu = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int id = c;
@@ -222,27 +267,35 @@ public class ChangeRequestBench {
                 } catch (IOException | InterruptedException e) {
                     errors.incrementAndGet();
                 } finally {
+                    clientCpu.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean()
+                            .getCurrentThreadCpuTime());
                     done.countDown();
                 }
             });
             t.start();
             threads.add(t);
         }
+        long[] cpu0 = cpuNow();
         window[0] = System.nanoTime();
         window[1] = window[0] + Duration.ofSeconds(seconds).toNanos();
         go.countDown();
         done.await();
+        long[] cpu1 = cpuNow();
         long elapsed = window[1] - window[0];
+        double n = Math.max(1, ok.get()) * 1e6;
+        double[] cpuMs = {(cpu1[0] - cpu0[0]) / n, clientCpu.get() / n, (cpu1[1] - cpu0[1]) / n,
+            (cpu1[2] - cpu0[2]) / n, (cpu1[3] - cpu0[3]) / n, (cpu1[4] - cpu0[4]) / n};
         long[] all = new long[0];
         for (int c = 0; c < clients; c++) {
             all = concat(all, Arrays.copyOf(lat[c], counts[c]));
         }
-        return new Result(ok.get() * 1e9 / elapsed, all, errors.get());
+        return new Result(ok.get() * 1e9 / elapsed, all, errors.get(), cpuMs);
     }
 
     private static String line(String round, String kind, Result r) {
-        return String.format(Locale.ROOT, "%-7s %-9s %10.0f %10.1f %10.1f %8d%n", round, kind, r.perSecond,
-                pct(r.latencies, 50), pct(r.latencies, 99), r.errors);
+        return String.format(Locale.ROOT, "%-7s %-9s %10.0f %10.1f %10.1f %8d %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f%n", round,
+                kind, r.perSecond, pct(r.latencies, 50), pct(r.latencies, 99), r.errors, r.cpuMs[0], r.cpuMs[1],
+                r.cpuMs[2], r.cpuMs[3], r.cpuMs[4], r.cpuMs[5]);
     }
 
     private static double pct(long[] ns, int p) {

@@ -43,6 +43,10 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
  * that appends the next entry when the receipt arrives, so that no thread is parked per append and
  * the appender itself is what is measured.
  *
+ * <p>Each line gives, besides the rates, how busy the appender's writer thread was and the CPU
+ * microseconds of the whole process per entry for each slice: a writer near 100 % with CPU to
+ * spare means the single writer sets the pace, not the cores.
+ *
  * <p>The two alternate in rounds (appender slice, then raw slice), the first {@code bench.warmup}
  * rounds are warm-up, so that both see the same disk and CPU conditions; on a shared machine fsync latency varies by a
  * factor of 2 to 4 within a minute. Results: docs/benchmarks.md, "Durable appends on SQLite
@@ -77,8 +81,8 @@ public class DurableAppendBench {
                 "durable appends on SQLite (WAL, synchronous=FULL): %d rounds of %d s appender + %d s raw,"
                         + " the first %d warm-up; %d clients, mode %s%n", rounds, slice, slice, warmup, submitters,
                 System.getProperty("bench.mode", "threads")));
-        report.append(String.format(Locale.ROOT, "  %-6s %12s %10s %12s %12s %10s %7s%n",
-                "round", "appender/s", "mean batch", "writer busy", "raw/s", "raw batch", "ratio"));
+        report.append(String.format(Locale.ROOT, "  %-6s %12s %10s %12s %9s %12s %10s %9s %7s%n",
+                "round", "appender/s", "mean batch", "writer busy", "cpu us", "raw/s", "raw batch", "cpu us", "ratio"));
         try (AppenderRig rig = new AppenderRig(dir.resolve("log.db"));
                 Connection raw = rawConnection(dir.resolve("raw.db"))) {
             double sumAppender = 0;
@@ -86,16 +90,22 @@ public class DurableAppendBench {
             List<byte[]> sample = null;
             long rawSeq = 0;
             for (int round = 0; round < rounds; round++) {
+                long cpu0 = processCpuNanos();
                 double[] a = rig.slice(submitters, slice);
+                long cpu1 = processCpuNanos();
                 if (sample == null) {
                     sample = rig.sampleEntries();
                 }
                 long batch = Math.max(1, Math.round(a[1]));
                 double[] r = rawSlice(raw, sample, batch, rawSeq, slice);
+                long cpu2 = processCpuNanos();
                 rawSeq = (long) r[1];
                 String label = round < warmup ? "warm" : Integer.toString(round - warmup + 1);
-                report.append(String.format(Locale.ROOT, "  %-6s %,12.0f %10.1f %11.0f%% %,12.0f %10d %7.2f%n",
-                        label, a[0], a[1], 100 * a[2], r[0], batch, a[0] / r[0]));
+                // CPU of the whole process per entry (all threads, GC and JIT included): whether a
+                // slice was bound by the 2 cores or by waiting (fsync, hand-offs).
+                report.append(String.format(Locale.ROOT, "  %-6s %,12.0f %10.1f %11.0f%% %9.1f %,12.0f %10d %9.1f %7.2f%n",
+                        label, a[0], a[1], 100 * a[2], (cpu1 - cpu0) / 1e3 / (a[0] * a[3]), r[0], batch,
+                        (cpu2 - cpu1) / 1e3 / (r[0] * r[2]), a[0] / r[0]));
                 if (round >= warmup) {
                     sumAppender += a[0];
                     sumRaw += r[0];
@@ -209,7 +219,7 @@ public class DurableAppendBench {
             // How much of the slice the writer spent in transactions (mean of the timer's recent samples).
             double busy = (commit.getCount() - commitsBefore) * commit.getSnapshot().getMean() / elapsed;
             return new double[] {acknowledged.get() / (elapsed / 1e9), batches == 0 ? 0 : (double) written / batches,
-                busy};
+                busy, (System.nanoTime() - t0) / 1e9};
         }
 
         /**
@@ -251,6 +261,11 @@ public class DurableAppendBench {
         }
     }
 
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     static Connection rawConnection(Path file) throws SQLException {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file + PRAGMAS);
         try (Statement s = c.createStatement()) {
@@ -283,6 +298,7 @@ public class DurableAppendBench {
                 measured += batch;
             }
         }
-        return new double[] {measured / ((System.nanoTime() - t0) / 1e9), seq};
+        double took = (System.nanoTime() - t0) / 1e9;
+        return new double[] {measured / took, seq, took};
     }
 }
