@@ -316,6 +316,43 @@ abstract class LogAppenderTestBase {
     }
 
     @Test
+    void append_callerCallbackBlocks_writerGoesOnAndLaterReceiptsFollowIt() throws Exception {
+        Jdbi jdbi = db.newJdbi();
+        LogAppender appender = start(jdbi);
+        JdbiLogStore store = new JdbiLogStore(jdbi);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch inCallback = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<Receipt> first = appender.append(draft("slow caller"));
+        // A callback runs on the thread that completes the future; this one holds it.
+        CompletableFuture<Void> held = first.thenRun(() -> {
+            inCallback.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(inCallback.await(30, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<Receipt>> later = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            later.add(appender.append(draft("later " + i)));
+        }
+        // The writer does not wait for callers: the later entries are committed meanwhile...
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (store.size() < 6 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(store.size()).isEqualTo(6);
+        // ...and their receipts are handed out after the earlier one's, in seq order.
+        assertThat(later).noneMatch(CompletableFuture::isDone);
+        release.countDown();
+        held.get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < later.size(); i++) {
+            assertThat(later.get(i).get(30, TimeUnit.SECONDS).seq()).isEqualTo(i + 1);
+        }
+    }
+
+    @Test
     void append_genesisTwice_secondIsRefused() throws Exception {
         Jdbi jdbi = db.newJdbi();
         LogAppender appender = start(jdbi);
