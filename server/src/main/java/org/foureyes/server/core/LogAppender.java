@@ -551,7 +551,8 @@ public final class LogAppender implements Managed {
                 byte[] leaf = entry.leafHash();
                 rows.add(new StoredEntry(entry.seq(), entry.bytes(), leaf));
                 range.append(leaf, (id, hash) -> {
-                    if (id.level() > 0) { // a leaf's hash is stored with its entry
+                    // A leaf's hash is stored with its entry; levels 1 to 3 are hashed from leaves when read.
+                    if (id.level() >= TreeNodeDao.STORED_FROM_LEVEL) {
                         newNodes.add(new StoredNode(id.level(), id.index(), hash));
                     }
                     w.nodes.put(id, hash);

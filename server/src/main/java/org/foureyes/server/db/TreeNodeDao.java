@@ -13,12 +13,19 @@ import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /**
- * Hashes of complete subtrees of the Merkle tree. Since session 2 the appender stores only nodes
- * of level 1 and up in {@code tree_nodes}; a leaf's hash is its entry's {@code leaf_hash}. Level-0
- * rows written by earlier versions stay and are simply not read.
+ * Hashes of complete subtrees of the Merkle tree. The appender stores nodes of level
+ * {@link #STORED_FROM_LEVEL} and up in {@code tree_nodes}; a leaf's hash is its entry's
+ * {@code leaf_hash}, and a node in between is hashed from its at most 8 leaves when read. Rows of
+ * lower levels written by earlier versions stay and are simply not read.
  */
 @RegisterRowMapper(TreeNodeDao.NodeMapper.class)
 public interface TreeNodeDao {
+
+    /**
+     * The lowest level kept in {@code tree_nodes}. Levels 1 to 3 are 7 of every 8 nodes; hashing
+     * one from its leaves reads at most 8 leaf hashes, and a proof needs at most one node per level.
+     */
+    int STORED_FROM_LEVEL = 4;
 
     @SqlBatch("INSERT INTO tree_nodes (id, level, idx, hash) VALUES (:id, :level, :index, :hash)")
     void insert(@BindMethods List<StoredNode> nodes);
@@ -43,20 +50,66 @@ public interface TreeNodeDao {
     List<StoredNode> findLeaves(@BindList("seqs") List<Long> seqs);
 
     /**
-     * The stored hashes of {@code nodes}, in no particular order: leaves from {@code log_entries},
-     * higher nodes from {@code tree_nodes}; at most two queries.
+     * The hashes of {@code nodes} that exist, in no particular order: leaves from
+     * {@code log_entries}, nodes of level {@link #STORED_FROM_LEVEL} and up from {@code tree_nodes},
+     * nodes in between hashed from their leaves; at most two queries. A node whose leaves are not
+     * all there (the tree is smaller) is left out.
      */
     default List<StoredNode> findAll(List<NodeId> nodes) {
-        List<Long> leaves = nodes.stream().filter(n -> n.level() == 0).map(NodeId::index).toList();
-        List<NodeId> inner = nodes.stream().filter(n -> n.level() > 0).toList();
+        java.util.Set<Long> leaves = new java.util.TreeSet<>();
+        List<NodeId> derived = new java.util.ArrayList<>();
+        List<NodeId> stored = new java.util.ArrayList<>();
+        for (NodeId n : nodes) {
+            if (n.level() == 0) {
+                leaves.add(n.index());
+            } else if (n.level() < STORED_FROM_LEVEL) {
+                derived.add(n);
+                for (long seq = n.begin(); seq < n.end(); seq++) {
+                    leaves.add(seq);
+                }
+            } else {
+                stored.add(n);
+            }
+        }
         List<StoredNode> out = new java.util.ArrayList<>(nodes.size());
         if (!leaves.isEmpty()) {
-            out.addAll(findLeaves(leaves));
+            java.util.Map<Long, byte[]> leafHashes = new java.util.HashMap<>();
+            for (StoredNode leaf : findLeaves(List.copyOf(leaves))) {
+                leafHashes.put(leaf.index(), leaf.hash());
+            }
+            for (NodeId n : nodes) {
+                if (n.level() == 0 && leafHashes.containsKey(n.index())) {
+                    out.add(new StoredNode(0, n.index(), leafHashes.get(n.index())));
+                }
+            }
+            for (NodeId n : derived) {
+                byte[] h = subtreeHash(n, leafHashes);
+                if (h != null) {
+                    out.add(new StoredNode(n.level(), n.index(), h));
+                }
+            }
         }
-        if (!inner.isEmpty()) {
-            out.addAll(findNodes(inner));
+        if (!stored.isEmpty()) {
+            out.addAll(findNodes(stored));
         }
         return out;
+    }
+
+    /** The RFC 6962 hash of the complete subtree {@code n} from its leaf hashes, or null if one is missing. */
+    private static byte[] subtreeHash(NodeId n, java.util.Map<Long, byte[]> leafHashes) {
+        byte[][] level = new byte[(int) (n.end() - n.begin())][];
+        for (int i = 0; i < level.length; i++) {
+            level[i] = leafHashes.get(n.begin() + i);
+            if (level[i] == null) {
+                return null;
+            }
+        }
+        for (int width = level.length; width > 1; width /= 2) {
+            for (int i = 0; i < width / 2; i++) {
+                level[i] = org.foureyes.auditlog.Rfc6962.nodeHash(level[2 * i], level[2 * i + 1]);
+            }
+        }
+        return level[0];
     }
 
     /** Maps a node row. */

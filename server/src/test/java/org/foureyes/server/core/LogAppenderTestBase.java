@@ -192,6 +192,9 @@ abstract class LogAppenderTestBase {
         LogAppender appender = start(jdbi);
         List<Receipt> receipts = appendConcurrently(List.of(appender), 16, 50);
         verifyLog(new JdbiLogStore(jdbi), receipts, 800);
+        // Levels 1 to 3 are not stored (docs/storage.md); the proofs above were built without them.
+        Integer lowest = jdbi.withHandle(h -> h.createQuery("SELECT MIN(level) FROM tree_nodes").mapTo(Integer.class).one());
+        assertThat(lowest).isEqualTo(org.foureyes.server.db.TreeNodeDao.STORED_FROM_LEVEL);
     }
 
     @Test

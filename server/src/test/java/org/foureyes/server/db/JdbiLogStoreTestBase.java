@@ -40,13 +40,14 @@ abstract class JdbiLogStoreTestBase {
 
     /**
      * Writes leaves 0..n-1 and their complete subtrees directly, as the appender does: leaf hashes
-     * in {@code log_entries}, nodes of level 1 and up in {@code tree_nodes}.
+     * in {@code log_entries}, nodes of level {@link TreeNodeDao#STORED_FROM_LEVEL} and up in
+     * {@code tree_nodes}.
      */
     private CompactRange writeTree(int n) {
         return writeTree(n, false);
     }
 
-    /** As {@link #writeTree(int)}; {@code withLeafRows}: also leaf rows in tree_nodes, as earlier versions wrote. */
+    /** As {@link #writeTree(int)}; {@code withLeafRows}: rows of every level in tree_nodes, leaves too, as earlier versions wrote. */
     private CompactRange writeTree(int n, boolean withLeafRows) {
         CompactRange range = CompactRange.empty();
         List<StoredNode> nodes = new ArrayList<>();
@@ -56,7 +57,7 @@ abstract class JdbiLogStoreTestBase {
             byte[] leaf = Rfc6962.leafHash(bytes);
             entries.add(new StoredEntry(i, bytes, leaf));
             range.append(leaf, (id, h) -> {
-                if (id.level() > 0 || withLeafRows) {
+                if (id.level() >= TreeNodeDao.STORED_FROM_LEVEL || withLeafRows) {
                     nodes.add(new StoredNode(id.level(), id.index(), h));
                 }
             });
@@ -93,6 +94,26 @@ abstract class JdbiLogStoreTestBase {
     }
 
     @Test
+    void readHashes_nodesBelowTheStoredLevel_areHashedFromTheirLeaves() throws Exception {
+        writeTree(40);
+        byte[] l2 = Rfc6962.nodeHash(Rfc6962.nodeHash(leaf(8), leaf(9)), Rfc6962.nodeHash(leaf(10), leaf(11)));
+        byte[] l2b = Rfc6962.nodeHash(Rfc6962.nodeHash(leaf(12), leaf(13)), Rfc6962.nodeHash(leaf(14), leaf(15)));
+        byte[] l3 = Rfc6962.nodeHash(
+                Rfc6962.nodeHash(Rfc6962.nodeHash(leaf(0), leaf(1)), Rfc6962.nodeHash(leaf(2), leaf(3))),
+                Rfc6962.nodeHash(Rfc6962.nodeHash(leaf(4), leaf(5)), Rfc6962.nodeHash(leaf(6), leaf(7))));
+        byte[] l3b = Rfc6962.nodeHash(l2, l2b);
+        List<byte[]> got = store.readHashes(List.of(NodeId.of(2, 2), NodeId.of(3, 0), NodeId.of(4, 0),
+                NodeId.of(1, 19), NodeId.leaf(39)));
+        assertThat(got.get(0)).isEqualTo(l2);
+        assertThat(got.get(1)).isEqualTo(l3);
+        assertThat(got.get(2)).isEqualTo(Rfc6962.nodeHash(l3, l3b)); // stored
+        assertThat(got.get(3)).isEqualTo(Rfc6962.nodeHash(leaf(38), leaf(39)));
+        assertThat(got.get(4)).isEqualTo(leaf(39));
+        Integer lowest = jdbi.withHandle(h -> h.createQuery("SELECT MIN(level) FROM tree_nodes").mapTo(Integer.class).one());
+        assertThat(lowest).isEqualTo(TreeNodeDao.STORED_FROM_LEVEL);
+    }
+
+    @Test
     void readHashes_leafNotStored_throwsLogStoreExceptionNamingIt() {
         writeTree(5);
         assertThatThrownBy(() -> store.readHashes(List.of(NodeId.leaf(2), NodeId.leaf(5))))
@@ -111,10 +132,10 @@ abstract class JdbiLogStoreTestBase {
     @Test
     void root_everySize_equalsTheIncrementalRoot() throws Exception {
         CompactRange expected = CompactRange.empty();
-        writeTree(21);
-        for (int i = 0; i <= 21; i++) {
+        writeTree(70); // levels 0 to 6: leaves, nodes hashed from leaves, stored nodes
+        for (int i = 0; i <= 70; i++) {
             assertThat(store.root(i)).as("root of %d", i).isEqualTo(expected.root());
-            if (i < 21) {
+            if (i < 70) {
                 expected.append(Rfc6962.leafHash(("entry " + i).getBytes(StandardCharsets.UTF_8)), null);
             }
         }
