@@ -64,9 +64,10 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>Only after the commit are the futures completed, by a thread of their own (the receipts'
- * inclusion proofs are built there too) while the writer goes on with the next batch. If anything fails, the transaction rolls
- * back and every future of the batch fails: nothing acknowledged is lost, nothing unacknowledged
- * is half-written, and no checkpoint is signed that does not extend the stored, signed head.
+ * inclusion proofs are built there too) while the writer goes on with the next batch. If anything
+ * fails, the transaction rolls back and every future of the batch fails: nothing acknowledged is
+ * lost, nothing unacknowledged is half-written, and no checkpoint is signed that does not extend
+ * the stored, signed head.
  */
 public final class LogAppender implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(LogAppender.class);
@@ -403,7 +404,11 @@ public final class LogAppender implements Managed {
             }
         }
         Written done = w;
-        completing.execute(() -> completeReceipts(done));
+        try {
+            completing.execute(() -> completeReceipts(done));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            completeReceipts(done); // stopping: the entries are committed, so their receipts go out all the same
+        }
     }
 
     /**

@@ -1,7 +1,13 @@
 package org.foureyes.server.db;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.foureyes.auditlog.NodeId;
+import org.foureyes.auditlog.Rfc6962;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -56,9 +62,9 @@ public interface TreeNodeDao {
      * all there (the tree is smaller) is left out.
      */
     default List<StoredNode> findAll(List<NodeId> nodes) {
-        java.util.Set<Long> leaves = new java.util.TreeSet<>();
-        List<NodeId> derived = new java.util.ArrayList<>();
-        List<NodeId> stored = new java.util.ArrayList<>();
+        Set<Long> leaves = new TreeSet<>();
+        List<NodeId> derived = new ArrayList<>();
+        List<NodeId> stored = new ArrayList<>();
         for (NodeId n : nodes) {
             if (n.level() == 0) {
                 leaves.add(n.index());
@@ -71,9 +77,9 @@ public interface TreeNodeDao {
                 stored.add(n);
             }
         }
-        List<StoredNode> out = new java.util.ArrayList<>(nodes.size());
+        List<StoredNode> out = new ArrayList<>(nodes.size());
         if (!leaves.isEmpty()) {
-            java.util.Map<Long, byte[]> leafHashes = new java.util.HashMap<>();
+            Map<Long, byte[]> leafHashes = new HashMap<>();
             for (StoredNode leaf : findLeaves(List.copyOf(leaves))) {
                 leafHashes.put(leaf.index(), leaf.hash());
             }
@@ -96,7 +102,7 @@ public interface TreeNodeDao {
     }
 
     /** The RFC 6962 hash of the complete subtree {@code n} from its leaf hashes, or null if one is missing. */
-    private static byte[] subtreeHash(NodeId n, java.util.Map<Long, byte[]> leafHashes) {
+    private static byte[] subtreeHash(NodeId n, Map<Long, byte[]> leafHashes) {
         byte[][] level = new byte[(int) (n.end() - n.begin())][];
         for (int i = 0; i < level.length; i++) {
             level[i] = leafHashes.get(n.begin() + i);
@@ -106,7 +112,7 @@ public interface TreeNodeDao {
         }
         for (int width = level.length; width > 1; width /= 2) {
             for (int i = 0; i < width / 2; i++) {
-                level[i] = org.foureyes.auditlog.Rfc6962.nodeHash(level[2 * i], level[2 * i + 1]);
+                level[i] = Rfc6962.nodeHash(level[2 * i], level[2 * i + 1]);
             }
         }
         return level[0];

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +33,7 @@ import org.foureyes.auditlog.VerifierKey;
 import org.foureyes.server.api.Receipt;
 import org.foureyes.server.db.Dialect;
 import org.foureyes.server.db.JdbiLogStore;
+import org.foureyes.server.db.TreeNodeDao;
 import org.foureyes.server.db.StoredCheckpoint;
 import org.foureyes.server.db.StoredEntry;
 import org.foureyes.server.db.TestDatabase;
@@ -194,7 +196,7 @@ abstract class LogAppenderTestBase {
         verifyLog(new JdbiLogStore(jdbi), receipts, 800);
         // Levels 1 to 3 are not stored (docs/storage.md); the proofs above were built without them.
         Integer lowest = jdbi.withHandle(h -> h.createQuery("SELECT MIN(level) FROM tree_nodes").mapTo(Integer.class).one());
-        assertThat(lowest).isEqualTo(org.foureyes.server.db.TreeNodeDao.STORED_FROM_LEVEL);
+        assertThat(lowest).isEqualTo(TreeNodeDao.STORED_FROM_LEVEL);
     }
 
     @Test
@@ -323,8 +325,8 @@ abstract class LogAppenderTestBase {
         Jdbi jdbi = db.newJdbi();
         LogAppender appender = start(jdbi);
         JdbiLogStore store = new JdbiLogStore(jdbi);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch inCallback = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch inCallback = new CountDownLatch(1);
         CompletableFuture<Receipt> first = appender.append(draft("slow caller"));
         // A callback runs on the thread that completes the future; this one holds it.
         CompletableFuture<Void> held = first.thenRun(() -> {
