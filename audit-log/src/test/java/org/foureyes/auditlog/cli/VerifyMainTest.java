@@ -1,16 +1,15 @@
 package org.foureyes.auditlog.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.foureyes.auditlog.verify.CliFixtures.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.foureyes.auditlog.verify.CliFixtures;
+import org.foureyes.auditlog.verify.CliFixtures.Run;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,16 +25,6 @@ class VerifyMainTest {
         fx = CliFixtures.create(tmp, 1000);
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = VerifyMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     static void assertNoTrace(Run r) {
         assertThat(r.err()).doesNotContain("Exception").doesNotContain("at org.").doesNotContain("\tat ");

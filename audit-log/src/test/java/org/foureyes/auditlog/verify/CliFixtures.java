@@ -1,11 +1,14 @@
 package org.foureyes.auditlog.verify;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import org.foureyes.auditlog.cli.VerifyMain;
 import org.foureyes.auditlog.export.ExportFormat;
 
 /** Export directories on disk for command-line tests (also used by the jar integration test). */
@@ -13,6 +16,19 @@ public final class CliFixtures {
     private final Path root;
     private final TestLog log;
     private final Path good;
+
+    /** What {@code foureyes-verify} answered: exit code, standard output, standard error. */
+    public record Run(int code, String out, String err) {
+    }
+
+    /** Runs {@code foureyes-verify} in this JVM with {@code args}, capturing both streams. */
+    public static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = VerifyMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
 
     private CliFixtures(Path root, TestLog log, Path good) {
         this.root = root;

@@ -1,19 +1,17 @@
 package org.foureyes.auditlog.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.foureyes.auditlog.verify.CliFixtures.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.foureyes.auditlog.LogEntry;
-import org.foureyes.auditlog.cli.VerifyMain;
+import org.foureyes.auditlog.verify.CliFixtures.Run;
 import org.foureyes.policy.PolicyHash;
 import org.foureyes.statement.DecisionClaims;
 import org.junit.jupiter.api.Test;
@@ -25,16 +23,6 @@ class FullVerifyCliTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = VerifyMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     static String key() {
         return FlowLog.LOG_KEY.verifierKey().toString();

@@ -1,21 +1,20 @@
 package org.foureyes.auditlog.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.foureyes.auditlog.verify.CliFixtures.run;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import org.foureyes.auditlog.cli.VerifyMain;
 import org.foureyes.auditlog.export.ExportFormat;
 import org.foureyes.auditlog.export.ExportStart;
 import org.foureyes.auditlog.export.LogExporter;
+import org.foureyes.auditlog.verify.CliFixtures.Run;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,17 +122,17 @@ class RangeExportTest {
         Path dir = export(tmp.resolve("x"), 40);
         String key = log.key.verifierKey().toString();
         Run ok = run("log", "--key", key, "--chain-only", dir.toString());
-        assertThat(ok.code).as(ok.err).isEqualTo(0);
-        assertThat(ok.out).contains("verified entries 40 to 99 (60 entries");
+        assertThat(ok.code()).as(ok.err()).isEqualTo(0);
+        assertThat(ok.out()).contains("verified entries 40 to 99 (60 entries");
         Run json = run("log", "--key", key, "--chain-only", "--json", dir.toString());
-        assertThat(json.out).contains("\"start\":40");
+        assertThat(json.out()).contains("\"start\":40");
         Run full = run("log", "--key", key, dir.toString());
-        assertThat(full.code).isEqualTo(2);
-        assertThat(full.err).contains("range export").contains("--chain-only");
+        assertThat(full.code()).isEqualTo(2);
+        assertThat(full.err()).contains("range export").contains("--chain-only");
         tamperStart(dir, "border");
         Run bad = run("log", "--key", key, "--chain-only", dir.toString());
-        assertThat(bad.code).isEqualTo(1);
-        assertThat(bad.err).contains("FAILED: root mismatch");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains("FAILED: root mismatch");
     }
 
     @Test
@@ -141,8 +140,8 @@ class RangeExportTest {
         Path dir = export(tmp.resolve("x"), 40);
         Files.writeString(dir.resolve(ExportFormat.START_FILE), "{\"start\":40}");
         Run r = run("log", "--key", log.key.verifierKey().toString(), "--chain-only", dir.toString());
-        assertThat(r.code).isEqualTo(2);
-        assertThat(r.err).contains("start.json");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("start.json");
     }
 
     /** Flips one byte of the first border hash or of prev, keeping canonical base64. */
@@ -157,14 +156,4 @@ class RangeExportTest {
         Files.writeString(dir.resolve(ExportFormat.START_FILE), text.replace(from, to));
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = VerifyMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 }

@@ -1,20 +1,19 @@
 package org.foureyes.auditlog.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.foureyes.auditlog.verify.CliFixtures.run;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import org.foureyes.auditlog.InMemoryLogStore;
-import org.foureyes.auditlog.cli.VerifyMain;
+import org.foureyes.auditlog.verify.CliFixtures.Run;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,43 +117,33 @@ class ReceiptVerifierTest {
         assertThatThrownBy(() -> ReceiptVerifier.parse(neg.toString())).hasMessageContaining("seq");
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = VerifyMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     @Test
     void cli_receipt_exitCodes() throws Exception {
         String key = FlowLog.LOG_KEY.verifierKey().toString();
         Path good = Files.writeString(tmp.resolve("good.json"), receipt(5).toString());
-        Run ok = cli("receipt", "--key", key, good.toString());
+        Run ok = run("receipt", "--key", key, good.toString());
         assertThat(ok.code()).as(ok.toString()).isZero();
         assertThat(ok.out()).startsWith("receipt verified: entry 5 (change.decided, ");
 
-        Run json = cli("receipt", "--json", "--key", key, good.toString());
+        Run json = run("receipt", "--json", "--key", key, good.toString());
         assertThat(M.readTree(json.out()).get("verified").booleanValue()).isTrue();
 
         ObjectNode altered = receipt(5);
         altered.put("entry", altered.get("entry").textValue().replace("approved", "rejected"));
         Path bad = Files.writeString(tmp.resolve("bad.json"), altered.toString());
-        Run failed = cli("receipt", "--key", key, bad.toString());
+        Run failed = run("receipt", "--key", key, bad.toString());
         assertThat(failed.code()).isEqualTo(1);
         assertThat(failed.err()).startsWith("foureyes-verify: FAILED: ");
 
-        Run wrongKey = cli("receipt", "--key", FlowLog.seeded(FlowLog.ORIGIN, 5).verifierKey().toString(),
+        Run wrongKey = run("receipt", "--key", FlowLog.seeded(FlowLog.ORIGIN, 5).verifierKey().toString(),
                 good.toString());
         assertThat(wrongKey.code()).isEqualTo(1);
 
         Path junk = Files.writeString(tmp.resolve("junk.json"), "hello");
-        assertThat(cli("receipt", "--key", key, junk.toString()).code()).isEqualTo(2);
-        assertThat(cli("receipt", "--key", key, tmp.resolve("missing.json").toString()).code()).isEqualTo(2);
-        assertThat(cli("receipt", good.toString()).code()).isEqualTo(2);
-        assertThat(List.of(cli("receipt", "--key", key).err())).allMatch(s -> s.contains("exactly one receipt"));
+        assertThat(run("receipt", "--key", key, junk.toString()).code()).isEqualTo(2);
+        assertThat(run("receipt", "--key", key, tmp.resolve("missing.json").toString()).code()).isEqualTo(2);
+        assertThat(run("receipt", good.toString()).code()).isEqualTo(2);
+        assertThat(List.of(run("receipt", "--key", key).err())).allMatch(s -> s.contains("exactly one receipt"));
     }
 }
