@@ -33,11 +33,9 @@ import org.foureyes.auditlog.NodeId;
 import org.foureyes.server.api.Receipt;
 import java.sql.SQLException;
 import org.foureyes.server.db.AppendStatements;
-import org.foureyes.server.db.CheckpointDao;
 import org.foureyes.server.db.Dialect;
 import org.foureyes.server.db.JdbiLogStore;
 import org.foureyes.server.db.LogHead;
-import org.foureyes.server.db.StoredCheckpoint;
 import org.foureyes.server.db.StoredEntry;
 import org.foureyes.server.db.StoredNode;
 import org.foureyes.server.db.TreeNodeDao;
@@ -52,14 +50,16 @@ import org.slf4j.LoggerFactory;
  * transaction (group commit):
  *
  * <ol>
- *   <li>lock the head row (PostgreSQL {@code SELECT ... FOR UPDATE}; SQLite: a write as first
- *       statement takes the database write lock), then read the head: size, last leaf hash and
- *       time, as committed by whichever instance appended last;
- *   <li>load the tree's right border (O(log n) stored nodes, one query) and check that it has
- *       the root of the latest signed checkpoint, so the new checkpoint extends it;
+ *   <li>take the log lock (PostgreSQL: {@code SELECT ... FOR UPDATE} of the {@code log_head}
+ *       row; SQLite: {@code BEGIN IMMEDIATE}), then read the head: the size and root of the
+ *       latest signed checkpoint, as committed by whichever instance appended last;
+ *   <li>unless that is exactly what this appender committed last: check that the stored entries
+ *       end where the checkpoint does, load the tree's right border (O(log n) stored nodes, one
+ *       query), check that it has the checkpoint's root, so the new checkpoint extends it, and
+ *       read the last entry's leaf hash and time;
  *   <li>for each draft: seq = next, time = max(now, previous time), prev = previous leaf hash;
  *       build the entry, append its leaf, collect the newly complete subtrees;
- *   <li>insert entries and nodes, sign a checkpoint of the new size, insert it, advance the head,
+ *   <li>insert entries and nodes, sign a checkpoint of the new size, insert it (the new head),
  *       commit.
  * </ol>
  *
@@ -130,7 +130,6 @@ public final class LogAppender implements Managed {
     private static final class Session implements AutoCloseable {
         final Handle handle;
         final TreeNodeDao nodes;
-        final CheckpointDao checkpoints;
         final HashReader reader;
         final AppendStatements writes;
 
@@ -138,7 +137,6 @@ public final class LogAppender implements Managed {
             handle = jdbi.open();
             try {
                 nodes = handle.attach(TreeNodeDao.class);
-                checkpoints = handle.attach(CheckpointDao.class);
                 reader = JdbiLogStore.reader(nodes);
                 // The driver's own connection under the pool's proxy: the same connection and
                 // transaction, without a reflective call per bound parameter.
@@ -165,7 +163,7 @@ public final class LogAppender implements Managed {
      * the head is still exactly there (no other instance appended), which saves reading the
      * border and re-checking the signed root.
      */
-    private record Tip(long size, byte[] lastLeafHash, CompactRange range) {
+    private record Tip(long size, byte[] root, byte[] lastLeafHash, long lastTimeMs, CompactRange range) {
     }
 
     private Session session; // writer thread only
@@ -349,6 +347,8 @@ public final class LogAppender implements Managed {
         long newSize;
         String note;
         byte[] lastLeafHash;
+        long lastTimeMs;
+        byte[] root; // null if the batch appended nothing
         CompactRange range;
     }
 
@@ -360,7 +360,7 @@ public final class LogAppender implements Managed {
             }
             Session sess = session;
             w = inTransaction(sess, batch);
-            tip = new Tip(w.newSize, w.lastLeafHash, w.range);
+            tip = w.root == null ? null : new Tip(w.newSize, w.root, w.lastLeafHash, w.lastTimeMs, w.range);
             committedSize = w.newSize;
         } catch (Exception | LinkageError | AssertionError e) {
             // Anything a draft or the database throws; a VirtualMachineError goes on up.
@@ -417,26 +417,18 @@ public final class LogAppender implements Managed {
      * and nothing else uses this connection. Rolls back on any failure.
      */
     private Written inTransaction(Session sess, List<Pending> batch) throws Exception {
-        java.sql.Connection c = sess.handle.getConnection();
-        c.setAutoCommit(false);
+        sess.writes.begin();
         try {
             Written w = write(sess, batch);
-            c.commit();
+            sess.writes.commit();
             return w;
         } catch (Exception | Error e) {
             try {
-                c.rollback();
+                sess.writes.rollback();
             } catch (SQLException re) {
                 e.addSuppressed(re);
             }
             throw e;
-        } finally {
-            try {
-                c.setAutoCommit(true);
-            } catch (SQLException ae) {
-                // The session is dropped after a failure anyway; a healthy one must not stay in a transaction.
-                LOG.warn("could not end the append transaction's mode: {}", ae.getMessage());
-            }
         }
     }
 
@@ -500,23 +492,37 @@ public final class LogAppender implements Managed {
 
     private Written write(Session sess, List<Pending> batch) throws LogStoreException, SQLException {
         Handle h = sess.handle;
-        LogHead head = sess.writes.lockHead();
+        LogHead head = sess.writes.head();
         long size = head.size();
-        byte[] prev = size == 0 ? LogEntry.GENESIS_PREV : head.lastLeafHash();
-        long lastTime = head.lastTimeMs() == null ? Long.MIN_VALUE : head.lastTimeMs();
-
-        // The border of the stored tree, checked against the latest signed checkpoint.
-        List<NodeId> borderIds = CompactRange.borderIds(size);
+        byte[] prev;
+        long lastTime;
         CompactRange range;
         Tip last = tip;
         if (last != null && last.size() == size && size > 0
-                && MessageDigest.isEqual(last.lastLeafHash(), head.lastLeafHash())) {
-            // Nobody appended since our last commit: the head is where we left it.
+                && MessageDigest.isEqual(last.root(), head.rootHash())) {
+            // Nobody appended since our last commit: the signed head is where we left it.
+            prev = last.lastLeafHash();
+            lastTime = last.lastTimeMs();
             range = CompactRange.fromBorder(size, last.range().border());
         } else {
+            // The border of the stored tree, checked against the latest signed checkpoint.
+            checkStoredMatchesSigned(sess.writes, head);
             range = CompactRange.load(size, sess.reader);
-            checkExtendsSigned(sess.checkpoints, size, range);
+            if (size > 0 && !MessageDigest.isEqual(head.rootHash(), range.root())) {
+                throw new IllegalStateException("the stored tree of size " + size
+                        + " does not have the root of its signed checkpoint; refusing to sign");
+            }
+            if (size == 0) {
+                prev = LogEntry.GENESIS_PREV;
+                lastTime = Long.MIN_VALUE;
+            } else {
+                byte[][] stored = sess.writes.entry(size - 1);
+                LogEntry entry = parseStored(size - 1, stored[0]);
+                prev = entry.leafHash();
+                lastTime = entry.time().toEpochMilli();
+            }
         }
+        List<NodeId> borderIds = CompactRange.borderIds(size);
         Written w = new Written();
         w.oldSize = size;
         List<byte[]> border = range.border();
@@ -573,13 +579,16 @@ public final class LogAppender implements Managed {
         if (rows.isEmpty()) {
             w.newSize = size;
             w.lastLeafHash = prev;
+            w.lastTimeMs = lastTime;
             w.range = range;
             return w;
         }
         w.newSize = seq;
         w.lastLeafHash = prev;
+        w.lastTimeMs = lastTime;
         w.range = range;
         byte[] root = range.root();
+        w.root = root;
         Checkpoint checkpoint = Checkpoint.of(signer.origin(), w.newSize, root);
         // The signature does not depend on the rows: sign on the signing thread while this one
         // writes them (on 2 cores the two take about as long; measured in DurableAppendBench).
@@ -588,9 +597,6 @@ public final class LogAppender implements Managed {
         sess.writes.insertNodes(newNodes);
         w.note = signed(note);
         sess.writes.insertCheckpoint(w.newSize, root, w.note, clock.millis());
-        if (!sess.writes.advanceHead(size, w.newSize, prev, lastTime)) {
-            throw new IllegalStateException("the log head moved from " + size + " during the append transaction");
-        }
         return w;
     }
 
@@ -606,26 +612,25 @@ public final class LogAppender implements Managed {
     }
 
     /**
-     * Refuses to extend a tree that is not the one last signed: the latest checkpoint must be for
-     * the head's size and have the root the stored nodes give. Otherwise storage was damaged or
-     * edited, and signing would publish a fork.
+     * Refuses to extend a log whose stored entries are not exactly those its latest signed
+     * checkpoint covers: entries beyond it, or missing below it, mean that storage was damaged or
+     * edited, and signing would publish a fork. (The root is checked by the caller.)
      */
-    private static void checkExtendsSigned(CheckpointDao checkpoints, long size, CompactRange range) {
-        StoredCheckpoint latest = checkpoints.latest().orElse(null);
-        if (latest == null) {
-            if (size != 0) {
-                throw new IllegalStateException("the log head is at size " + size
-                        + " but no checkpoint is stored; refusing to sign");
-            }
-            return;
+    private static void checkStoredMatchesSigned(AppendStatements writes, LogHead head) throws SQLException {
+        long lastSeq = writes.lastSeq();
+        if (lastSeq != head.size() - 1) {
+            throw new IllegalStateException(head.size() == 0
+                    ? "the log has entries up to seq " + lastSeq + " but no signed checkpoint; refusing to sign"
+                    : "the latest signed checkpoint is for size " + head.size() + " but the stored entries end at seq "
+                            + lastSeq + "; refusing to sign");
         }
-        if (latest.size() != size) {
-            throw new IllegalStateException("the log head is at size " + size + " but the latest checkpoint is for "
-                    + latest.size() + "; refusing to sign");
-        }
-        if (!MessageDigest.isEqual(latest.rootHash(), range.root())) {
-            throw new IllegalStateException("the stored tree of size " + size
-                    + " does not have the root of its signed checkpoint; refusing to sign");
+    }
+
+    private static LogEntry parseStored(long seq, byte[] bytes) {
+        try {
+            return LogEntry.parse(bytes);
+        } catch (org.foureyes.auditlog.EntryFormatException e) {
+            throw new IllegalStateException("the stored entry " + seq + " is not a valid entry: " + e.getMessage(), e);
         }
     }
 

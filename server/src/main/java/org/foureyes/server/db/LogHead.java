@@ -1,8 +1,9 @@
 package org.foureyes.server.db;
 
 /**
- * The head of the stored log: its size, and the leaf hash and time (UTC epoch ms) of its last
- * entry ({@code null} while the log is empty).
+ * The signed head of the stored log: the size and root hash of its latest signed checkpoint
+ * ({@code 0} and {@code null} while the log is empty). Every append transaction writes a
+ * checkpoint of its new size, so this is also the number of stored entries.
  */
-public record LogHead(long size, byte[] lastLeafHash, Long lastTimeMs) {
+public record LogHead(long size, byte[] rootHash) {
 }

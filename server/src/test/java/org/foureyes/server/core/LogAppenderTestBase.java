@@ -302,6 +302,73 @@ abstract class LogAppenderTestBase {
         assertThat(t1).isEqualTo(t0);
     }
 
+    /**
+     * Appends three entries, stops that appender, applies {@code tamper} to the stored log and
+     * starts a new appender (which has no memory of the head, as after a restart); returns it.
+     */
+    private LogAppender afterTampering(Jdbi jdbi, String tamper) throws Exception {
+        LogAppender first = start(jdbi);
+        for (int i = 0; i < 3; i++) {
+            first.append(draft("before " + i)).get(30, TimeUnit.SECONDS);
+        }
+        first.stop();
+        jdbi.useHandle(h -> h.execute(tamper));
+        return start(jdbi);
+    }
+
+    @Test
+    void append_entryStoredBeyondSignedHead_refusesToSignAndWritesNothing() throws Exception {
+        Jdbi jdbi = db.newJdbi();
+        JdbiLogStore store = new JdbiLogStore(jdbi);
+        LogAppender appender = afterTampering(jdbi,
+                "INSERT INTO log_entries (seq, entry, leaf_hash) SELECT 3, entry, leaf_hash FROM log_entries WHERE seq = 2");
+        assertThatThrownBy(() -> appender.append(draft("after")).get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(AppendFailedException.class)
+                .hasMessageContaining("the latest signed checkpoint is for size 3 but the stored entries end at seq 3")
+                .hasMessageContaining("refusing to sign");
+        assertThat(store.checkpoints(0, 100)).extracting(StoredCheckpoint::size).containsExactly(1L, 2L, 3L);
+        assertThat(store.entries(0, 100)).hasSize(4);
+    }
+
+    @Test
+    void append_latestCheckpointDeleted_refusesToSignAndWritesNothing() throws Exception {
+        Jdbi jdbi = db.newJdbi();
+        JdbiLogStore store = new JdbiLogStore(jdbi);
+        LogAppender appender = afterTampering(jdbi, "DELETE FROM checkpoints WHERE size = 3");
+        assertThatThrownBy(() -> appender.append(draft("after")).get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(AppendFailedException.class)
+                .hasMessageContaining("the latest signed checkpoint is for size 2 but the stored entries end at seq 2");
+        assertThat(store.checkpoints(0, 100)).extracting(StoredCheckpoint::size).containsExactly(1L, 2L);
+        assertThat(store.entries(0, 100)).hasSize(3);
+    }
+
+    @Test
+    void append_signedRootDiffersFromStoredTree_refusesToSignAndWritesNothing() throws Exception {
+        Jdbi jdbi = db.newJdbi();
+        JdbiLogStore store = new JdbiLogStore(jdbi);
+        LogAppender appender = afterTampering(jdbi,
+                "UPDATE checkpoints SET root_hash = (SELECT leaf_hash FROM log_entries WHERE seq = 0) WHERE size = 3");
+        assertThatThrownBy(() -> appender.append(draft("after")).get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(AppendFailedException.class)
+                .hasMessageContaining("the stored tree of size 3 does not have the root of its signed checkpoint");
+        assertThat(store.checkpoints(0, 100)).hasSize(3);
+        assertThat(store.entries(0, 100)).hasSize(3);
+    }
+
+    @Test
+    void append_afterAnotherWriterAppended_continuesItsChain() throws Exception {
+        Jdbi jdbi = db.newJdbi();
+        LogAppender a = start(jdbi);
+        LogAppender b = start(db.newJdbi());
+        List<Receipt> receipts = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            // Alternating writers: each batch finds the head moved by the other one since its last commit.
+            receipts.add((i % 2 == 0 ? a : b).append(draft("turn " + i)).get(30, TimeUnit.SECONDS));
+        }
+        assertThat(receipts).extracting(Receipt::seq).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        verifyLog(new JdbiLogStore(jdbi), receipts, 6);
+    }
+
     @Test
     void stop_withQueuedAppends_writesThemBeforeStopping() throws Exception {
         Jdbi jdbi = db.newJdbi();
