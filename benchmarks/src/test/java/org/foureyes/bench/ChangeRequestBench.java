@@ -41,13 +41,13 @@ import org.foureyes.statement.StatementSigner;
  * with statements signed before each slice (distinct jti and configuration; base = the relay's
  * current hash, which requests do not change, so all are accepted). Slices of whoami and of
  * requests alternate; the first {@code bench.warmup} rounds are warm-up (the request path has far
- * more code for the JIT than whoami: on 2 cores the compiler still takes about 0.3 ms of CPU per
- * request in the fourth round, see the "jit" column). Each line also gives the CPU milliseconds per
+ * more code for the JIT than whoami: on 2 cores the compiler still takes 0.2 to 0.5 ms of CPU per
+ * request up to about the tenth round, and under 0.1 ms from the thirteenth, see the "jit" column). Each line also gives the CPU milliseconds per
  * answered request of the whole process and of its parts (client threads, the server's request
  * threads, the appender's threads, GC, JIT), so that a run shows where the time went. Results:
  * docs/benchmarks.md, "Change requests through HTTP (issue 4)".
  *
- * <p>System properties: {@code bench.rounds} (8), {@code bench.warmup} (4), {@code bench.slice}
+ * <p>System properties: {@code bench.rounds} (16), {@code bench.warmup} (12), {@code bench.slice}
  * (seconds, 5), {@code bench.clients} (32), {@code bench.dir} (java.io.tmpdir),
  * {@code bench.keys} (directory of the test keys, default audit-log/src/test/resources/keys).
  */
@@ -56,8 +56,8 @@ public class ChangeRequestBench {
     static final String ORIGIN = "foureyes.bench/change-requests";
 
     public static void main(String[] args) throws Exception {
-        int rounds = Integer.getInteger("bench.rounds", 8);
-        int warmup = Integer.getInteger("bench.warmup", 4);
+        int rounds = Integer.getInteger("bench.rounds", 16);
+        int warmup = Integer.getInteger("bench.warmup", 12);
         if (rounds <= warmup) {
             throw new IllegalArgumentException("bench.rounds (" + rounds + ") must exceed bench.warmup (" + warmup + ")");
         }

@@ -252,6 +252,20 @@ public class DurableAppendBench {
             });
         }
 
+        /** Appends {@code n} entries, 64 at a time, and waits for all of them. */
+        void fill(int n) throws Exception {
+            List<java.util.concurrent.CompletableFuture<?>> window = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                window.add(appender.append(draft(i % 64, i / 64)));
+                if (window.size() == 64 || i == n - 1) {
+                    for (java.util.concurrent.CompletableFuture<?> f : window) {
+                        f.get(60, TimeUnit.SECONDS);
+                    }
+                    window.clear();
+                }
+            }
+        }
+
         /** CPU time of the appender's writer thread ("log-appender") so far. */
         static long writerCpuNanos() {
             for (Thread t : Thread.getAllStackTraces().keySet()) {
