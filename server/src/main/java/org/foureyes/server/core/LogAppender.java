@@ -348,7 +348,7 @@ public final class LogAppender implements Managed {
         String note;
         byte[] lastLeafHash;
         long lastTimeMs;
-        byte[] root; // null if the batch appended nothing
+        byte[] root; // of the tree after the batch; null while the log is empty
         CompactRange range;
     }
 
@@ -580,6 +580,7 @@ public final class LogAppender implements Managed {
             w.newSize = size;
             w.lastLeafHash = prev;
             w.lastTimeMs = lastTime;
+            w.root = head.rootHash();
             w.range = range;
             return w;
         }
