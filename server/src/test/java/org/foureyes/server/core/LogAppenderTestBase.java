@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.foureyes.auditlog.ChainChecker;
 import org.foureyes.auditlog.Checkpoint;
 import org.foureyes.auditlog.InMemoryLogStore;
@@ -41,6 +42,9 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The appender against a real database: SQLite and PostgreSQL (subclasses *OnSqliteTest, *OnPostgresTest). */
 abstract class LogAppenderTestBase {
@@ -316,43 +320,35 @@ abstract class LogAppenderTestBase {
         return start(jdbi);
     }
 
-    @Test
-    void append_entryStoredBeyondSignedHead_refusesToSignAndWritesNothing() throws Exception {
-        Jdbi jdbi = db.newJdbi();
-        JdbiLogStore store = new JdbiLogStore(jdbi);
-        LogAppender appender = afterTampering(jdbi,
-                "INSERT INTO log_entries (seq, entry, leaf_hash) SELECT 3, entry, leaf_hash FROM log_entries WHERE seq = 2");
-        assertThatThrownBy(() -> appender.append(draft("after")).get(30, TimeUnit.SECONDS))
-                .hasCauseInstanceOf(AppendFailedException.class)
-                .hasMessageContaining("the latest signed checkpoint is for size 3 but the stored entries end at seq 3")
-                .hasMessageContaining("refusing to sign");
-        assertThat(store.checkpoints(0, 100)).extracting(StoredCheckpoint::size).containsExactly(1L, 2L, 3L);
-        assertThat(store.entries(0, 100)).hasSize(4);
+    /** Storage changed behind the appender's back, and what it must say when it refuses to sign. */
+    static Stream<Arguments> tamperedStorage() {
+        return Stream.of(
+                Arguments.of("an entry stored beyond the signed head",
+                        "INSERT INTO log_entries (seq, entry, leaf_hash) SELECT 3, entry, leaf_hash FROM log_entries WHERE seq = 2",
+                        "the latest signed checkpoint is for size 3 but the stored entries end at seq 3; refusing to sign",
+                        List.of(1L, 2L, 3L), 4),
+                Arguments.of("the latest checkpoint deleted",
+                        "DELETE FROM checkpoints WHERE size = 3",
+                        "the latest signed checkpoint is for size 2 but the stored entries end at seq 2; refusing to sign",
+                        List.of(1L, 2L), 3),
+                Arguments.of("the signed root changed",
+                        "UPDATE checkpoints SET root_hash = (SELECT leaf_hash FROM log_entries WHERE seq = 0) WHERE size = 3",
+                        "the stored tree of size 3 does not have the root of its signed checkpoint; refusing to sign",
+                        List.of(1L, 2L, 3L), 3));
     }
 
-    @Test
-    void append_latestCheckpointDeleted_refusesToSignAndWritesNothing() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tamperedStorage")
+    void append_storedLogDisagreesWithSignedHead_refusesToSignAndWritesNothing(String what, String tamper,
+            String message, List<Long> checkpointSizes, int entries) throws Exception {
         Jdbi jdbi = db.newJdbi();
         JdbiLogStore store = new JdbiLogStore(jdbi);
-        LogAppender appender = afterTampering(jdbi, "DELETE FROM checkpoints WHERE size = 3");
+        LogAppender appender = afterTampering(jdbi, tamper);
         assertThatThrownBy(() -> appender.append(draft("after")).get(30, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(AppendFailedException.class)
-                .hasMessageContaining("the latest signed checkpoint is for size 2 but the stored entries end at seq 2");
-        assertThat(store.checkpoints(0, 100)).extracting(StoredCheckpoint::size).containsExactly(1L, 2L);
-        assertThat(store.entries(0, 100)).hasSize(3);
-    }
-
-    @Test
-    void append_signedRootDiffersFromStoredTree_refusesToSignAndWritesNothing() throws Exception {
-        Jdbi jdbi = db.newJdbi();
-        JdbiLogStore store = new JdbiLogStore(jdbi);
-        LogAppender appender = afterTampering(jdbi,
-                "UPDATE checkpoints SET root_hash = (SELECT leaf_hash FROM log_entries WHERE seq = 0) WHERE size = 3");
-        assertThatThrownBy(() -> appender.append(draft("after")).get(30, TimeUnit.SECONDS))
-                .hasCauseInstanceOf(AppendFailedException.class)
-                .hasMessageContaining("the stored tree of size 3 does not have the root of its signed checkpoint");
-        assertThat(store.checkpoints(0, 100)).hasSize(3);
-        assertThat(store.entries(0, 100)).hasSize(3);
+                .hasMessageContaining(message);
+        assertThat(store.checkpoints(0, 100)).extracting(StoredCheckpoint::size).containsExactlyElementsOf(checkpointSizes);
+        assertThat(store.entries(0, 100)).hasSize(entries);
     }
 
     @Test
