@@ -516,8 +516,7 @@ public final class LogAppender implements Managed {
                 prev = LogEntry.GENESIS_PREV;
                 lastTime = Long.MIN_VALUE;
             } else {
-                byte[][] stored = sess.writes.entry(size - 1);
-                LogEntry entry = parseStored(size - 1, stored[0]);
+                LogEntry entry = lastStored(sess.writes, size - 1);
                 prev = entry.leafHash();
                 lastTime = entry.time().toEpochMilli();
             }
@@ -627,12 +626,27 @@ public final class LogAppender implements Managed {
         }
     }
 
-    private static LogEntry parseStored(long seq, byte[] bytes) {
-        try {
-            return LogEntry.parse(bytes);
-        } catch (org.foureyes.auditlog.EntryFormatException e) {
-            throw new IllegalStateException("the stored entry " + seq + " is not a valid entry: " + e.getMessage(), e);
+    /**
+     * The stored entry at {@code seq}, parsed, whose bytes must hash to the stored leaf hash (the
+     * one the tree, and so the signed root, was checked with): the next entry's prev names it.
+     */
+    private static LogEntry lastStored(AppendStatements writes, long seq) throws SQLException {
+        StoredEntry stored = writes.entry(seq);
+        if (stored == null) {
+            throw new IllegalStateException("the stored entry " + seq + " is missing; refusing to sign");
         }
+        LogEntry entry;
+        try {
+            entry = LogEntry.parse(stored.entry());
+        } catch (org.foureyes.auditlog.EntryFormatException e) {
+            throw new IllegalStateException("the stored entry " + seq + " is not a valid entry (" + e.getMessage()
+                    + "); refusing to sign", e);
+        }
+        if (entry.seq() != seq || !MessageDigest.isEqual(entry.leafHash(), stored.leafHash())) {
+            throw new IllegalStateException("the stored entry " + seq + " does not match its seq and stored leaf hash"
+                    + "; refusing to sign");
+        }
+        return entry;
     }
 
     private static String describe(Throwable e) {

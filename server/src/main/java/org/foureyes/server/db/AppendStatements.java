@@ -107,11 +107,11 @@ public final class AppendStatements implements AutoCloseable {
         }
     }
 
-    /** The stored entry at {@code seq} as {entry bytes, leaf hash}, or null. */
-    public byte[][] entry(long seq) throws SQLException {
+    /** The stored entry at {@code seq}, or null. */
+    public StoredEntry entry(long seq) throws SQLException {
         entryAt.setLong(1, seq);
         try (ResultSet rs = entryAt.executeQuery()) {
-            return rs.next() ? new byte[][] {rs.getBytes(1), rs.getBytes(2)} : null;
+            return rs.next() ? new StoredEntry(seq, rs.getBytes(1), rs.getBytes(2)) : null;
         }
     }
 

@@ -334,7 +334,14 @@ abstract class LogAppenderTestBase {
                 Arguments.of("the signed root changed",
                         "UPDATE checkpoints SET root_hash = (SELECT leaf_hash FROM log_entries WHERE seq = 0) WHERE size = 3",
                         "the stored tree of size 3 does not have the root of its signed checkpoint; refusing to sign",
-                        List.of(1L, 2L, 3L), 3));
+                        List.of(1L, 2L, 3L), 3),
+                Arguments.of("the last entry's bytes replaced by another entry's",
+                        "UPDATE log_entries SET entry = (SELECT entry FROM log_entries WHERE seq = 1) WHERE seq = 2",
+                        "the stored entry 2 does not match its seq and stored leaf hash; refusing to sign",
+                        List.of(1L, 2L, 3L), 3),
+                Arguments.of("the last entry's bytes not an entry",
+                        "UPDATE log_entries SET entry = (SELECT leaf_hash FROM log_entries WHERE seq = 2) WHERE seq = 2",
+                        "the stored entry 2 is not a valid entry", List.of(1L, 2L, 3L), 3));
     }
 
     @ParameterizedTest(name = "{0}")
