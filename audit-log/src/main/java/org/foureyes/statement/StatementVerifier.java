@@ -49,6 +49,7 @@ public final class StatementVerifier {
 
     private final ConcurrentMap<VerifierKey, JwtParser> parsers = new ConcurrentHashMap<>();
     private final SignatureCache signatures;
+    private final VerifiedStatements verified;
 
     /** A verifier that checks every signature. */
     public StatementVerifier() {
@@ -61,7 +62,16 @@ public final class StatementVerifier {
      * exact characters it has seen verified under the same key; every other check still runs.
      */
     public StatementVerifier(SignatureCache signatures) {
+        this(signatures, null);
+    }
+
+    /**
+     * As {@link #StatementVerifier(SignatureCache)}, and also remembers whole verified statements in
+     * {@code verified} (shared the same way; see {@link VerifiedStatements} for what is re-checked).
+     */
+    public StatementVerifier(SignatureCache signatures, VerifiedStatements verified) {
         this.signatures = signatures;
+        this.verified = verified;
     }
 
     /**
@@ -83,6 +93,14 @@ public final class StatementVerifier {
         Objects.requireNonNull(expectedAudience, "expectedAudience");
         Objects.requireNonNull(referenceTime, "referenceTime");
         Objects.requireNonNull(mode, "mode");
+        if (verified != null) {
+            Statement known = verified.get(compact, policy, expectedAudience);
+            if (known != null && mode.accepted().contains(known.type())
+                    && !referenceTime.isBefore(known.issuedAt().minus(CLOCK_SKEW))
+                    && !referenceTime.isAfter(known.expiresAt().plus(CLOCK_SKEW))) {
+                return known;
+            }
+        }
 
         // ---- structure: nothing here depends on keys ----
         if (compact.length() > MAX_COMPACT_LENGTH) {
@@ -158,8 +176,12 @@ public final class StatementVerifier {
             // rather than accept something one of the two parsers reads differently.
             throw c.refuse(Reason.INVALID_CLAIM, "the claims were refused by the JWS library: " + libraryRefusal);
         }
-        return new Statement(compact, kid, type, issuer, audience, Instant.ofEpochSecond(iat),
+        Statement statement = new Statement(compact, kid, type, issuer, audience, Instant.ofEpochSecond(iat),
                 Instant.ofEpochSecond(exp), jti, claims, payload, configSha256);
+        if (verified != null) {
+            verified.add(compact, policy, expectedAudience, statement);
+        }
+        return statement;
     }
 
     private static StatementException refuse(Reason reason, String message) {

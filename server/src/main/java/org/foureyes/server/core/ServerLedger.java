@@ -16,6 +16,7 @@ import org.foureyes.ledger.PolicyInForce;
 import org.foureyes.server.db.JdbiLogStore;
 import org.foureyes.server.db.StoredEntry;
 import org.foureyes.statement.SignatureCache;
+import org.foureyes.statement.VerifiedStatements;
 import org.foureyes.statement.StatementException;
 import org.foureyes.statement.StatementType;
 import org.foureyes.statement.StatementVerifier;
@@ -58,7 +59,12 @@ public final class ServerLedger implements CommitListener {
     private RefusalLimiter refusals; // guarded by lock; replaced with the ledger on a rebuild
     /** Signatures verified on request threads, so the writer thread does not redo the curve arithmetic. */
     private final SignatureCache signatures = new SignatureCache(16_384);
-    private final StatementVerifier verifier = new StatementVerifier(signatures);
+    /**
+     * Statements verified whole on request threads ({@link #preverify}), which the writer thread
+     * then takes as verified for the same policy and audience, with the time window checked again.
+     */
+    private final VerifiedStatements statements = new VerifiedStatements(1024);
+    private final StatementVerifier verifier = new StatementVerifier(signatures, statements);
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final List<CommitListener> downstream = new CopyOnWriteArrayList<>();
 
@@ -336,7 +342,7 @@ public final class ServerLedger implements CommitListener {
     }
 
     private void rebuild() throws LedgerException {
-        Ledger fresh = new Ledger(new StatementVerifier(signatures));
+        Ledger fresh = new Ledger(new StatementVerifier(signatures, statements));
         RefusalLimiter freshRefusals = refusals.empty();
         long size = store.size();
         apply(fresh, freshRefusals, 0, size);
