@@ -230,8 +230,7 @@ public class ChangeRequestBench {
                 }
             }
         }
-        out[0] = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
+        out[0] = DurableAppendBench.processCpuNanos();
         return out;
     }
 
