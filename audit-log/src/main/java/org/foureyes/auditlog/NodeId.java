@@ -74,6 +74,18 @@ public record NodeId(int level, long index) implements Comparable<NodeId> {
         return new NodeId(level - 1, (index << 1) | 1);
     }
 
+    // Written out rather than the record's generated ones, which go through an invokedynamic
+    // bootstrap that the JIT did not inline in the appender's hash maps (JFR, DurableAppendBench).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NodeId n && n.level == level && n.index == index;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Long.hashCode(index) + level;
+    }
+
     /** Orders by level, then index: the order of per-level storage. */
     @Override
     public int compareTo(NodeId o) {
