@@ -533,8 +533,7 @@ public final class LogAppender implements Managed {
                 }
                 byte[] groupPrev = prev;
                 for (EntryContent c : contents) {
-                    LogEntry entry = LogEntry.create(seq + group.size(), at, groupPrev, c.type(), c.statement(),
-                            c.facts());
+                    LogEntry entry = entryFor(c, seq + group.size(), at, groupPrev);
                     group.add(entry);
                     groupPrev = entry.leafHash();
                 }
@@ -633,6 +632,16 @@ public final class LogAppender implements Managed {
                     + "; refusing to sign");
         }
         return entry;
+    }
+
+    /** The entry the content gives at this seq, time and prev: the caller's own if it built exactly that one. */
+    private static LogEntry entryFor(EntryContent c, long seq, Instant at, byte[] prev) {
+        LogEntry built = c.built();
+        if (built != null && built.seq() == seq && built.time().equals(at)
+                && MessageDigest.isEqual(built.prev(), prev)) {
+            return built;
+        }
+        return LogEntry.create(seq, at, prev, c.type(), c.statement(), c.facts());
     }
 
     private static String describe(Throwable e) {

@@ -300,7 +300,7 @@ public final class Workflow {
     }
 
     private static EntryContent content(LogEntry e) {
-        return new EntryContent(e.type(), e.statement().orElse(null), e.facts());
+        return EntryContent.of(e);
     }
 
     private Instant appenderNow() {

@@ -459,6 +459,33 @@ abstract class LogAppenderTestBase {
     }
 
     @Test
+    void append_contentAlreadyBuilt_storedAsBuiltOnlyAtItsOwnSeqTimeAndPrev() throws Exception {
+        Jdbi jdbi = db.newJdbi();
+        LogAppender appender = start(jdbi);
+        appender.append(draft("first")).get(30, TimeUnit.SECONDS);
+        List<LogEntry> built = new ArrayList<>();
+        Receipt exact = appender.append(ctx -> {
+            LogEntry e = LogEntry.create(ctx.seq(), ctx.time(), ctx.prevLeafHash(), "change.expired", null,
+                    JsonNodeFactory.instance.objectNode().put("change", ctx.seq()).put("state", "expired")
+                            .put("reason", "built by the draft"));
+            built.add(e);
+            return EntryContent.of(e);
+        }).get(30, TimeUnit.SECONDS);
+        assertThat(exact.entry().getBytes(StandardCharsets.UTF_8)).isEqualTo(built.get(0).bytes());
+
+        // Built on another prev (as if for another log): the appender builds the entry itself.
+        Receipt rebuilt = appender.append(ctx -> EntryContent.of(LogEntry.create(ctx.seq(), ctx.time(),
+                LogEntry.GENESIS_PREV, "change.expired", null, JsonNodeFactory.instance.objectNode()
+                        .put("change", ctx.seq()).put("state", "expired").put("reason", "wrong prev"))))
+                .get(30, TimeUnit.SECONDS);
+        LogEntry stored = LogEntry.parse(rebuilt.entry().getBytes(StandardCharsets.UTF_8));
+        assertThat(stored.prev()).isEqualTo(built.get(0).leafHash());
+        assertThat(stored.facts().get("reason").asText()).isEqualTo("wrong prev");
+        List<Receipt> all = new ArrayList<>(List.of(new JdbiLogStoreReceipt(jdbi).receipt(0), exact, rebuilt));
+        verifyLog(new JdbiLogStore(jdbi), all, 3);
+    }
+
+    @Test
     void appendAll_groupRefuses_writesNoneOfIt() throws Exception {
         Jdbi jdbi = db.newJdbi();
         LogAppender appender = start(jdbi);
