@@ -32,9 +32,11 @@ public enum EntryType {
         return hasStatement;
     }
 
+    private static final EntryType[] ALL = values(); // values() copies its array on every call
+
     /** The type with this wire name, if any. */
     public static Optional<EntryType> fromWireName(String name) {
-        for (EntryType t : values()) {
+        for (EntryType t : ALL) {
             if (t.wireName.equals(name)) {
                 return Optional.of(t);
             }

@@ -259,7 +259,8 @@ public final class LogEntry {
             checkText(statement, "statement");
         }
         checkTexts(facts, "facts");
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        // Room for the members around the facts, so the buffer rarely grows (and copies) while writing.
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512 + (statement == null ? 0 : statement.length()));
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("seq", seq);

@@ -25,7 +25,12 @@ final class AgentLog extends TorExitDriver {
     static final SignerKey LOG_KEY = seeded(ORIGIN, 42);
 
     AgentLog() {
-        super(ORIGIN, T0, LOG_KEY, POLICY);
+        this(T0);
+    }
+
+    /** A log whose first entry is at {@code start}. */
+    AgentLog(Instant start) {
+        super(ORIGIN, start, LOG_KEY, POLICY);
     }
 
     /** A clock that reads this log's time: the agent's machine clock agrees with the log. */

@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.foureyes.auditlog.SignerKeyFile;
 import org.foureyes.auditlog.cli.VerifyMain;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,16 @@ class AgentMainTest extends AgentTestSupport {
     private int run(String... args) {
         return VerifyMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The command line agent reads the machine's clock, and refuses an approval older than the
+     * policy's apply_ttl (24 hours): so this log starts an hour ago, not at the fixed
+     * {@link AgentLog#T0}, which had made this test fail from a day after it was written.
+     */
+    @Override
+    AgentLog newLog() {
+        return new AgentLog(Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1)));
     }
 
     private String stderr() {

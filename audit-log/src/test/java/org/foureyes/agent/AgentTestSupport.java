@@ -46,9 +46,14 @@ abstract class AgentTestSupport {
     int quorum;
     String pinnedPolicy = AgentLog.POLICY_SHA;
 
+    /** The log the fake host serves; at the fixed time {@link AgentLog#T0} unless a test class needs another. */
+    AgentLog newLog() {
+        return new AgentLog();
+    }
+
     @BeforeEach
     void setUpHost() throws IOException {
-        log = new AgentLog();
+        log = newLog();
         host = new FakeHost(log);
         target = tmp.resolve("etc/relay.json");
         Files.createDirectories(target.getParent());

@@ -53,8 +53,8 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
  * (issue 4)".
  *
  * <p>Run: {@code benchmarks/run main org.foureyes.bench.DurableAppendBench}, or without installing
- * into ~/.m2 see docs/benchmarks.md. System properties: {@code bench.rounds} (9),
- * {@code bench.warmup} (3), {@code bench.mode} (threads), {@code bench.slice} (seconds per slice, 3), {@code bench.submitters} (64),
+ * into ~/.m2 see docs/benchmarks.md. System properties: {@code bench.rounds} (10),
+ * {@code bench.warmup} (5), {@code bench.mode} (threads), {@code bench.slice} (seconds per slice, 3), {@code bench.submitters} (64),
  * {@code bench.dir} (java.io.tmpdir).
  */
 public class DurableAppendBench {
@@ -67,11 +67,11 @@ public class DurableAppendBench {
     }
 
     public void run() throws Exception {
-        int rounds = Integer.getInteger("bench.rounds", 9);
+        int rounds = Integer.getInteger("bench.rounds", 10);
         int slice = Integer.getInteger("bench.slice", 3);
         // The appender runs far more code than the raw inserts; its first rounds still run partly
-        // interpreted (the third round was often the first at full speed).
-        int warmup = Integer.getInteger("bench.warmup", 3);
+        // interpreted (its rate still climbed through the fifth round in session 5's runs).
+        int warmup = Integer.getInteger("bench.warmup", 5);
         if (rounds <= warmup) {
             throw new IllegalArgumentException("bench.rounds (" + rounds + ") must exceed bench.warmup (" + warmup + ")");
         }

@@ -43,7 +43,7 @@ final class BatchProofs {
         if (index < 0 || index >= size) {
             throw new IllegalArgumentException("index " + index + " not in tree of size " + size);
         }
-        List<byte[]> path = new ArrayList<>(64);
+        List<byte[]> path = new ArrayList<>(64 - Long.numberOfLeadingZeros(size)); // the path's length at most
         long start = 0;
         long n = size;
         long m = index;
