@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.foureyes.auditlog.LogEntry;
 import org.foureyes.ledger.ChangeRecord;
 import org.foureyes.ledger.Draft;
 import org.foureyes.ledger.Ledger;
@@ -160,7 +159,7 @@ public final class Workflow {
                     attempt.ownIndex = out.size();
                     long id = a.result().change(l.size());
                     for (Draft d : a.drafts()) {
-                        out.add(content(ledger.appendTo(l, d, ctx.time())));
+                        out.add(EntryContent.of(ledger.appendTo(l, d, ctx.time())));
                     }
                     attempt.record = l.change(id).orElse(null);
                     attempt.evaluation = l.evaluation(id).orElse(null);
@@ -173,7 +172,7 @@ public final class Workflow {
                     if (issuer != null && ledger.mayLogRefusal(issuer, ctx.time())) {
                         attempt.ownIndex = out.size();
                         attempt.logged = true;
-                        out.add(content(ledger.appendTo(l, r.draft().get(), ctx.time())));
+                        out.add(EntryContent.of(ledger.appendTo(l, r.draft().get(), ctx.time())));
                         return out;
                     }
                     limited = true;
@@ -259,7 +258,7 @@ public final class Workflow {
             try {
                 appendOwed(l, ctx, out);
                 for (Draft d : l.expireDue(ctx.time())) {
-                    out.add(content(ledger.appendTo(l, d, ctx.time())));
+                    out.add(EntryContent.of(ledger.appendTo(l, d, ctx.time())));
                 }
             } catch (LedgerException e) {
                 ctx.handle();
@@ -295,12 +294,8 @@ public final class Workflow {
         while (!(owed = l.owed()).isEmpty()) {
             LOG.warn("appending owed entry {} ({}) left out when the log last ended mid-batch", l.size(),
                     owed.get(0).type());
-            out.add(content(ledger.appendTo(l, owed.get(0), ctx.time())));
+            out.add(EntryContent.of(ledger.appendTo(l, owed.get(0), ctx.time())));
         }
-    }
-
-    private static EntryContent content(LogEntry e) {
-        return EntryContent.of(e);
     }
 
     private Instant appenderNow() {
