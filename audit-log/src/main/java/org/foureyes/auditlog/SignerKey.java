@@ -17,7 +17,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * only {@link #encode()} does. Instances are immutable and {@link #sign} is safe to call from many
  * threads at once.
  */
-public final class SignerKey {
+public final class SignerKey implements Signer {
     private static final String PREFIX = "PRIVATE+KEY+";
     private static final int SEED_SIZE = 32;
 
@@ -87,16 +87,19 @@ public final class SignerKey {
         return key;
     }
 
+    @Override
     public String name() {
         return verifierKey.name();
     }
 
     /** The matching public key, with the same name and key id. */
+    @Override
     public VerifierKey verifierKey() {
         return verifierKey;
     }
 
     /** Returns the 64-byte Ed25519 signature of {@code message}. */
+    @Override
     public byte[] sign(byte[] message) {
         Objects.requireNonNull(message, "message");
         byte[] sig = new byte[VerifierKey.SIGNATURE_SIZE];

@@ -2,21 +2,21 @@ package org.foureyes.statement;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jsonwebtoken.Jwts;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import org.foureyes.auditlog.JcaKeys;
+import org.foureyes.auditlog.Signer;
 import org.foureyes.auditlog.SignerKey;
 
 /**
  * Signs statements as compact JWS ({@code alg: EdDSA}, {@code kid: <name>+<key id>}) with one
  * principal's key. The issuer is the key's name, so a signer cannot claim to be someone else.
- * Immutable and thread-safe; build one per key and reuse it (the JCA key is derived once).
+ * The key is a {@link Signer}: a key file in memory or a key in an ssh-agent; the JWS bytes are the
+ * same either way (Ed25519 is deterministic). Immutable and thread-safe if the signer is.
  */
 public final class StatementSigner {
     /** Lifetime of a statement unless the caller asks for another. */
@@ -26,23 +26,51 @@ public final class StatementSigner {
 
     private final String issuer;
     private final String kid;
-    private final PrivateKey privateKey;
+    /** base64url of the protected header, fixed per key. */
+    private final String header;
+    private final Signer key;
     private final Clock clock;
 
-    private StatementSigner(SignerKey key, Clock clock) throws GeneralSecurityException {
+    private StatementSigner(Signer key, Clock clock) {
         this.issuer = key.name();
         this.kid = key.name() + "+" + key.verifierKey().keyIdHex();
-        this.privateKey = JcaKeys.privateKey(key, Jca.BC);
+        this.header = header(kid);
+        this.key = key;
         this.clock = clock;
     }
 
+    /** Kept for callers written when only key files could sign; never throws. */
     public static StatementSigner of(SignerKey key) throws GeneralSecurityException {
+        return of((Signer) key);
+    }
+
+    /** Kept for callers written when only key files could sign; never throws. */
+    public static StatementSigner of(SignerKey key, Clock clock) throws GeneralSecurityException {
+        return of((Signer) key, clock);
+    }
+
+    public static StatementSigner of(Signer key) {
         return of(key, Clock.systemUTC());
     }
 
     /** A signer whose {@code iat} comes from {@code clock} (tests, or a CLI with a fixed time). */
-    public static StatementSigner of(SignerKey key, Clock clock) throws GeneralSecurityException {
+    public static StatementSigner of(Signer key, Clock clock) {
         return new StatementSigner(Objects.requireNonNull(key, "key"), Objects.requireNonNull(clock, "clock"));
+    }
+
+    /**
+     * The protected header exactly as jjwt wrote it before signing moved behind {@link Signer}
+     * ({@code kid} first, then {@code alg}), so statements keep their bytes.
+     */
+    private static String header(String kid) {
+        ObjectNode h = Json.MAPPER.createObjectNode();
+        h.put("kid", kid);
+        h.put("alg", "EdDSA");
+        try {
+            return Json.encodeBase64Url(Json.MAPPER.writeValueAsBytes(h));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise JWS header", e);
+        }
     }
 
     /** The {@code kid} this signer puts in headers, {@code <name>+<8 hex key id>}. */
@@ -59,6 +87,7 @@ public final class StatementSigner {
      * Signs the claims for {@code audience}, issued now (whole seconds) and valid for {@code lifetime}.
      *
      * @throws IllegalArgumentException if the lifetime is not a whole number of seconds in (0, 10 min]
+     * @throws org.foureyes.auditlog.SigningException if the key is held by an agent that could not sign
      */
     public String sign(String audience, StatementClaims claims, Duration lifetime) {
         return sign(audience, claims, clock.instant(), lifetime, newJti());
@@ -90,12 +119,11 @@ public final class StatementSigner {
         }
         // We serialise the payload ourselves (content, not jjwt claims): member order is stable and
         // config numbers are written exactly as given, so the config hash is what the caller expects.
-        return Jwts.builder()
-                .provider(Jca.BC)
-                .header().keyId(kid).and()
-                .content(payload)
-                .signWith(privateKey, Jwts.SIG.EdDSA)
-                .compact();
+        // RFC 7515 compact serialisation: the signature covers the ASCII of header.payload.
+        String input = header + "." + Json.encodeBase64Url(payload);
+        // An agent-held key checks its agent's answer itself (SshAgentSigner); in-memory keys need no check.
+        byte[] signature = key.sign(input.getBytes(StandardCharsets.US_ASCII));
+        return input + "." + Json.encodeBase64Url(signature);
     }
 
     private ObjectNode payload(String audience, StatementClaims claims, long iat, long exp, String jti) {

@@ -60,6 +60,11 @@ final class Fixture {
 
     /** The test policy, with {@code alice}'s key as given (the same policy as {@link #POLICY} for ALICE). */
     static Policy policy(SignerKey aliceKey) {
+        return policy(aliceKey.verifierKey());
+    }
+
+    /** The test policy with {@code alice}'s verifier key as given (a key held by an ssh-agent, say). */
+    static Policy policy(org.foureyes.auditlog.VerifierKey aliceKey) {
         Map<String, Component> components = new LinkedHashMap<>();
         for (String c : List.of("relay", "policy")) {
             components.put(c, new Component(c, c, java.util.Optional.empty(), List.of(), java.util.Optional.empty()));
@@ -69,7 +74,7 @@ final class Fixture {
         roles.put("network-operator", new Role("network-operator", Set.of("policy"), Set.of("relay", "policy"), Set.of(), true));
         roles.put("relay-agent", new Role("relay-agent", Set.of(), Set.of(), Set.of("relay"), false));
         Map<String, Principal> principals = new LinkedHashMap<>();
-        principals.put("alice", new Principal("alice", List.of("relay-operator"), List.of(aliceKey.verifierKey())));
+        principals.put("alice", new Principal("alice", List.of("relay-operator"), List.of(aliceKey)));
         principals.put("bob", new Principal("bob", List.of("network-operator"), List.of(BOB.verifierKey())));
         principals.put("relay-agent", new Principal("relay-agent", List.of("relay-agent"), List.of(AGENT.verifierKey())));
         ApprovalRule one = new ApprovalRule(List.of(new Factor(1, Set.of("network-operator"))));

@@ -27,6 +27,16 @@ class StatementSignerTest {
         return JSON.readTree(Base64.getUrlDecoder().decode(compact.split("\\.")[i]));
     }
 
+    /** Bytes of a statement signed by jjwt before signing moved behind Signer: they must not change. */
+    private static final String KNOWN_ANSWER = "eyJraWQiOiJhbGljZSs0MTI0MzY1YSIsImFsZyI6IkVkRFNBIn0.eyJ0eXAiOiJmb3VyZXllcy5kZWNpc2lvbi92MSIsImlzcyI6ImFsaWNlIiwiYXVkIjoibG9nLmV4YW1wbGUub3JnL2ZvdXJleWVzIiwiaWF0IjoxNzk1NTkzNjAwLCJleHAiOjE3OTU1OTM5MDAsImp0aSI6Imp0aS0xIiwiY2hhbmdlIjo5LCJyZXF1ZXN0IjoiMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZiIsImRlY2lzaW9uIjoiYXBwcm92ZSJ9.LvHATpmRiK4WlrJtZ4NzloISJQNcyFqBYMkBlXi73jg2CzhHHXGt4YHUWIXUY-tn78DfWHJZ0Rq8KdLH6pHHAA";
+
+    @Test
+    void sign_fixedInputs_bytesEqualTheStatementJjwtMade() {
+        String compact = signer.sign(AUDIENCE, DecisionClaims.approve(9, HASH), NOW, Duration.ofMinutes(5), "jti-1");
+
+        assertThat(compact).isEqualTo(KNOWN_ANSWER);
+    }
+
     @Test
     void sign_header_hasOnlyEdDsaAndKid() throws Exception {
         String compact = signer.sign(AUDIENCE, new WithdrawalClaims(1, HASH));
