@@ -15,12 +15,19 @@ import net.sourceforge.argparse4j.inf.Subparser;
 import org.foureyes.auditlog.KeyFormatException;
 import org.foureyes.auditlog.SignerKey;
 import org.foureyes.auditlog.SignerKeyFile;
+import org.foureyes.auditlog.VerifierKey;
+import org.foureyes.auditlog.ssh.SshAgentException;
+import org.foureyes.auditlog.ssh.SshKey;
 
 /**
  * {@code foureyes keygen NAME [--out FILE] [--passphrase-env VAR | --passphrase-prompt]}: generates
  * an Ed25519 signer key named NAME, writes it to a new file of mode 0600 (never overwriting one),
  * optionally encrypted with a passphrase, and prints the verifier key to publish or put in the
  * policy. For the log key, NAME is the log origin.
+ *
+ * <p>{@code foureyes keygen --from-ssh FILE.pub NAME} writes nothing: it prints the verifier key of
+ * an existing {@code ssh-ed25519} public key, for a principal who signs through ssh-agent
+ * ({@code --key ssh:...}). The key id is computed per C2SP signed-note from NAME and the raw 32-byte key.
  */
 public class KeygenCommand extends Command {
     private final Function<String, String> env;
@@ -51,6 +58,11 @@ public class KeygenCommand extends Command {
                 .dest("passphraseEnv")
                 .metavar("VAR")
                 .help("encrypt the key with the passphrase in environment variable VAR");
+        subparser.addArgument("--from-ssh")
+                .dest("fromSsh")
+                .metavar("FILE.pub")
+                .help("print the verifier key of an existing ssh-ed25519 public key (for signing through"
+                        + " ssh-agent with --key ssh:...) instead of generating a key; writes nothing");
         subparser.addArgument("--passphrase-prompt")
                 .dest("passphrasePrompt")
                 .action(net.sourceforge.argparse4j.impl.Arguments.storeTrue())
@@ -60,6 +72,10 @@ public class KeygenCommand extends Command {
     @Override
     public void run(Bootstrap<?> bootstrap, Namespace namespace) throws Exception {
         String name = namespace.getString("name");
+        if (namespace.getString("fromSsh") != null) {
+            fromSsh(Path.of(namespace.getString("fromSsh")), name, namespace);
+            return;
+        }
         String outArg = namespace.getString("out");
         Path file = Path.of(outArg != null ? outArg : defaultFileName(name));
         String passphraseEnv = namespace.getString("passphraseEnv");
@@ -88,6 +104,36 @@ public class KeygenCommand extends Command {
         out.println(key.verifierKey());
         System.err.println("wrote private key " + file.toAbsolutePath() + " (mode 0600"
                 + (passphrase != null ? ", encrypted" : "") + "); the line above is its verifier key");
+    }
+
+    private void fromSsh(Path pub, String name, Namespace namespace) throws Exception {
+        if (namespace.getString("out") != null || namespace.getString("passphraseEnv") != null
+                || Boolean.TRUE.equals(namespace.getBoolean("passphrasePrompt"))) {
+            throw new IllegalArgumentException("--from-ssh writes no key file: leave out --out and the passphrase"
+                    + " options (the private key stays with ssh-agent)");
+        }
+        String text = Files.readString(pub);
+        if (text.startsWith("-----BEGIN")) {
+            throw new IllegalArgumentException(pub + " is a private key; give the public key file (" + pub
+                    + ".pub)");
+        }
+        SshKey ssh;
+        byte[] raw;
+        try {
+            ssh = SshKey.parsePublicKeyLine(text.lines().findFirst().orElse(""));
+            raw = ssh.ed25519PublicKey();
+        } catch (SshAgentException e) {
+            throw new IllegalArgumentException(pub + ": " + e.getMessage(), e);
+        }
+        VerifierKey key;
+        try {
+            key = VerifierKey.of(name, raw);
+        } catch (KeyFormatException e) {
+            throw new IllegalArgumentException("invalid key name \"" + name + "\": " + e.getMessage(), e);
+        }
+        out.println(key);
+        System.err.println("the line above is the verifier key of ssh key " + ssh.fingerprint() + " for " + name
+                + "; sign with --key ssh:" + ssh.fingerprint());
     }
 
     private char[] fromEnv(String var) {

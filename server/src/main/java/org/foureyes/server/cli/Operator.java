@@ -14,7 +14,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
-import org.foureyes.auditlog.SignerKey;
+import org.foureyes.auditlog.Signer;
+import org.foureyes.auditlog.SigningException;
 import org.foureyes.auditlog.VerifierKey;
 import org.foureyes.diff.JsonDiff;
 import org.foureyes.policy.ChangeState;
@@ -59,7 +60,7 @@ public final class Operator {
     }
 
     private final ApiClient api;
-    private final SignerKey key;
+    private final Signer key;
     private final PrintStream out;
     private final BufferedReader in;
     private final boolean json;
@@ -67,11 +68,11 @@ public final class Operator {
     private final String pinnedPolicy;
 
     /**
-     * @param key the operator's signing key (null for read-only commands)
+     * @param key the operator's signing key, a key file or an ssh-agent key (null for read-only commands)
      * @param in the terminal, for the y/N question (null: never ask, as with {@code --yes})
      * @param pinnedPolicy hex SHA-256 the policy in force must have, or null
      */
-    public Operator(ApiClient api, SignerKey key, PrintStream out, BufferedReader in, boolean json, Clock clock,
+    public Operator(ApiClient api, Signer key, PrintStream out, BufferedReader in, boolean json, Clock clock,
             String pinnedPolicy) {
         this.api = api;
         this.key = key;
@@ -87,7 +88,7 @@ public final class Operator {
     /** Proposes {@code file} (YAML or JSON) as the component's new configuration; returns the change id. */
     public long request(String component, Path file, String reason, boolean emergency)
             throws OperatorException, ApiClient.ApiException {
-        SignerKey k = requireKey();
+        Signer k = requireKey();
         if (reason == null || reason.isBlank()) {
             throw new OperatorException("--reason is required: say why, for the approvers and the log");
         }
@@ -158,7 +159,7 @@ public final class Operator {
      */
     public void decide(long id, boolean approve, String comment, boolean yes)
             throws OperatorException, ApiClient.ApiException {
-        SignerKey k = requireKey();
+        Signer k = requireKey();
         Verified v = verifiedChange(id);
         show(v, true);
         String verb = approve ? "approve" : "reject";
@@ -176,7 +177,7 @@ public final class Operator {
 
     /** The requester withdraws a change. */
     public void withdraw(long id, boolean yes) throws OperatorException, ApiClient.ApiException {
-        SignerKey k = requireKey();
+        Signer k = requireKey();
         Verified v = verifiedChange(id);
         if (!v.request.issuer().equals(k.name())) {
             throw new OperatorException("change " + id + " was requested by " + v.request.issuer() + ", not by "
@@ -352,7 +353,7 @@ public final class Operator {
 
     // ------------------------------------------------------------------ helpers
 
-    private SignerKey requireKey() throws OperatorException {
+    private Signer requireKey() throws OperatorException {
         if (key == null) {
             throw new OperatorException("--key is required to sign");
         }
@@ -368,11 +369,11 @@ public final class Operator {
         }
     }
 
-    private String sign(SignerKey k, org.foureyes.statement.StatementClaims claims)
+    private String sign(Signer k, org.foureyes.statement.StatementClaims claims)
             throws OperatorException, ApiClient.ApiException {
         try {
             return StatementSigner.of(k, clock).sign(origin(), claims);
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (SigningException e) {
             throw new OperatorException("cannot sign: " + e.getMessage());
         }
     }

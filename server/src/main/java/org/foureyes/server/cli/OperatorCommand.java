@@ -7,7 +7,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -15,9 +14,7 @@ import java.util.function.Function;
 import net.sourceforge.argparse4j.impl.Arguments;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
-import org.foureyes.auditlog.KeyFileException;
-import org.foureyes.auditlog.SignerKey;
-import org.foureyes.auditlog.SignerKeyFile;
+import org.foureyes.auditlog.Signer;
 
 /**
  * The operator commands, in the service's jar: {@code request}, {@code approve}, {@code reject},
@@ -97,8 +94,11 @@ public class OperatorCommand extends Command {
         }
         p.addArgument("--url").dest("url").setDefault(DEFAULT_URL).metavar("URL")
                 .help("the foureyes server (default " + DEFAULT_URL + ")");
-        p.addArgument("--key").dest("key").metavar("FILE").help("your private key file (to sign; for reads of a"
-                + " private log, an access token is made with it)");
+        p.addArgument("--key").dest("key").metavar("FILE|ssh:KEY").help("your private key file, or ssh:<fingerprint"
+                + " or comment> for an ssh-ed25519 key in your ssh-agent (SSH_AUTH_SOCK); to sign, and for reads of a"
+                + " private log an access token is made with it");
+        p.addArgument("--name").dest("name").metavar("PRINCIPAL").help("with --key ssh:..., the principal the key"
+                + " belongs to (default: the one the server's policy lists with that key)");
         p.addArgument("--passphrase-env").dest("passphraseEnv").setDefault(DEFAULT_PASSPHRASE_ENV).metavar("VAR")
                 .help("environment variable with the key file's passphrase (default " + DEFAULT_PASSPHRASE_ENV + ")");
         p.addArgument("--json").dest("json").action(Arguments.storeTrue()).help("print JSON instead of text");
@@ -106,18 +106,8 @@ public class OperatorCommand extends Command {
 
     @Override
     public void run(Bootstrap<?> bootstrap, Namespace ns) throws Exception {
-        SignerKey key = null;
-        if (ns.getString("key") != null) {
-            String var = ns.getString("passphraseEnv");
-            String pass = var == null ? null : env.apply(var);
-            Path file = Path.of(ns.getString("key"));
-            boolean given = pass != null && !pass.isEmpty();
-            if (!given && Files.isRegularFile(file) && SignerKeyFile.isEncrypted(file)) {
-                throw new KeyFileException("key file " + file + " is encrypted: put its passphrase in the environment"
-                        + " variable " + var + ", or name another variable with --passphrase-env");
-            }
-            key = SignerKeyFile.read(file, given ? pass.toCharArray() : null);
-        }
+        Signer key = ns.getString("key") == null ? null : SigningKeys.load(ns.getString("key"), ns.getString("name"),
+                ns.getString("passphraseEnv"), env, () -> policyInForce(ns.getString("url")));
         String token = null;
         if (key != null) {
             // Reusable read token (for a log that is not public); never logged by the server.
@@ -141,6 +131,21 @@ public class OperatorCommand extends Command {
             case HISTORY -> op.history(ns.getString("component"));
             default -> throw new IllegalStateException();
         }
+    }
+
+    /** The policy the server has in force, read without a token (to name the principal of an agent key). */
+    private static org.foureyes.policy.Policy policyInForce(String url) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode view;
+        try {
+            view = new ApiClient(url, null).get("/v1/policy");
+        } catch (ApiClient.ApiException e) {
+            if (e.status() == 401) {
+                throw new IllegalArgumentException("this log is not public, so the server's policy cannot be read to"
+                        + " find whose ssh key this is; give your principal name with --name");
+            }
+            throw e;
+        }
+        return org.foureyes.policy.PolicyLoader.fromJson(view.get("policy"), "policy in force");
     }
 
     /** The log origin, from the server's log key (its name). */

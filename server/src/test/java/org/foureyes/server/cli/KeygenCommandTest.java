@@ -80,4 +80,63 @@ class KeygenCommandTest {
         assertThat(KeygenCommand.defaultFileName("foureyes.example/tor-exit-log"))
                 .isEqualTo("foureyes.example_tor-exit-log.key");
     }
+    private void runFromSsh(Path pub, String name) throws Exception {
+        Map<String, Object> args = new HashMap<>();
+        args.put("name", name);
+        args.put("fromSsh", pub.toString());
+        args.put("passphrasePrompt", false);
+        new KeygenCommand(Map.<String, String>of()::get, new PrintStream(printed, true, StandardCharsets.UTF_8))
+                .run(null, new Namespace(args));
+    }
+
+    private static String sshBlob(String type, byte[] key, String... more) {
+        java.io.ByteArrayOutputStream w = new java.io.ByteArrayOutputStream();
+        java.util.List<byte[]> parts = new java.util.ArrayList<>();
+        parts.add(type.getBytes(StandardCharsets.US_ASCII));
+        parts.add(key);
+        for (String m : more) {
+            parts.add(m.getBytes(StandardCharsets.US_ASCII));
+        }
+        for (byte[] p : parts) {
+            w.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(p.length).array());
+            w.writeBytes(p);
+        }
+        return java.util.Base64.getEncoder().encodeToString(w.toByteArray());
+    }
+
+    @Test
+    void keygenFromSsh_ed25519PublicKey_printsTheVerifierKeyOfTheSameRawKeyAndWritesNothing() throws Exception {
+        SignerKey key = SignerKey.generate("anna");
+        Path pub = dir.resolve("id_ed25519.pub");
+        Files.writeString(pub, "ssh-ed25519 " + sshBlob("ssh-ed25519", key.verifierKey().publicKey())
+                + " anna@laptop\n");
+
+        runFromSsh(pub, "anna");
+
+        assertThat(printed.toString(StandardCharsets.UTF_8).strip()).isEqualTo(key.verifierKey().toString());
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(pub);
+        }
+    }
+
+    @Test
+    void keygenFromSsh_fidoSkKey_isRefusedSayingWhy() throws Exception {
+        Path pub = dir.resolve("id_ed25519_sk.pub");
+        Files.writeString(pub, "sk-ssh-ed25519@openssh.com " + sshBlob("sk-ssh-ed25519@openssh.com", new byte[32],
+                "ssh:") + " anna@yubikey\n");
+
+        assertThatThrownBy(() -> runFromSsh(pub, "anna"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("FIDO security-key")
+                .hasMessageContaining("not a plain Ed25519 signature");
+        assertThat(printed.size()).isZero();
+    }
+
+    @Test
+    void keygenFromSsh_privateKeyFileGiven_asksForThePublicOne() throws Exception {
+        Path priv = dir.resolve("id_ed25519");
+        Files.writeString(priv, "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n");
+
+        assertThatThrownBy(() -> runFromSsh(priv, "anna")).hasMessageContaining("is a private key");
+    }
 }
