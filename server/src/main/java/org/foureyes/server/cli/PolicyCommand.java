@@ -3,6 +3,7 @@ package org.foureyes.server.cli;
 import io.dropwizard.core.cli.Command;
 import io.dropwizard.core.setup.Bootstrap;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -10,6 +11,9 @@ import net.sourceforge.argparse4j.impl.Arguments;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import net.sourceforge.argparse4j.inf.Subparsers;
+import org.foureyes.policy.PolicyException;
+import org.foureyes.policy.PolicyLoader;
+import org.foureyes.policy.PublishedTestKeys;
 import org.foureyes.policy.cli.PolicyCli;
 
 /**
@@ -18,7 +22,8 @@ import org.foureyes.policy.cli.PolicyCli;
  * <p>A thin shell over {@link PolicyCli} (module audit-log), which holds the logic and the exit
  * codes: 0 ok, 1 a violation, 2 a file that cannot be loaded. Dropwizard's {@code Cli} would turn
  * any exception into exit status 1 with a stack trace, so this command prints the message itself and
- * ends the process with {@link PolicyCli}'s code when it is not 0.
+ * ends the process with {@link PolicyCli}'s code when it is not 0. {@code check} also warns when the
+ * policy lists a key whose private half is published in the foureyes repository (a test key).
  */
 public class PolicyCommand extends Command {
     private final PrintStream out;
@@ -54,10 +59,22 @@ public class PolicyCommand extends Command {
     @Override
     public void run(Bootstrap<?> bootstrap, Namespace namespace) {
         int code = PolicyCli.run(arguments(namespace), out, err);
+        if ("check".equals(namespace.getString("policy_action"))) {
+            warnOnPublishedTestKeys(Path.of(namespace.getString("file")));
+        }
         out.flush();
         err.flush();
         if (code != PolicyCli.OK) {
             exit.accept(code);
+        }
+    }
+
+    /** On stderr, so that --json output stays JSON; the exit code is the analysis's alone. */
+    private void warnOnPublishedTestKeys(Path file) {
+        try {
+            PublishedTestKeys.warning(PolicyLoader.load(file)).ifPresent(err::println);
+        } catch (PolicyException e) {
+            // PolicyCli has reported why the file does not load.
         }
     }
 

@@ -10,6 +10,7 @@ import org.foureyes.policy.Policy;
 import org.foureyes.policy.PolicyException;
 import org.foureyes.policy.PolicyHash;
 import org.foureyes.policy.PolicyLoader;
+import org.foureyes.policy.PublishedTestKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ public final class WorkflowLifecycle implements Managed {
         ServerLedger ledger = workflow.ledger();
         ledger.load();
         warnOnPolicyDrift(ledger, policyFile);
+        warnOnPublishedTestKeys(ledger.policy().policy());
         if (!ledger.read(l -> l.owed().isEmpty())) {
             workflow.expireDue(); // appends owed entries first
         }
@@ -70,6 +72,14 @@ public final class WorkflowLifecycle implements Managed {
             scheduler.shutdownNow();
             scheduler.awaitTermination(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** A policy in force that lists a test key is trusted by no one who knows it: say so, in the log and on stderr. */
+    static void warnOnPublishedTestKeys(Policy inForce) {
+        PublishedTestKeys.warning(inForce).ifPresent(w -> {
+            LOG.warn(w);
+            System.err.println(w);
+        });
     }
 
     /**

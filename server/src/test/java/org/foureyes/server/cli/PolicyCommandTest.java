@@ -59,4 +59,42 @@ class PolicyCommandTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("no changes: the documents are identical");
         assertThat(exits).isEmpty();
     }
+    @Test
+    void policyCheck_torExitWithPublishedTestKeys_warnsOnStderrNamingThePrincipals() {
+        assertThat(run("policy", "check", "../policies/tor-exit.yml")).isEmpty();
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("WARNING", "TEST KEYS",
+                "rene, nora, anna, agent-relay, agent-switch, agent-monitor, ines");
+        assertThat(exits).isEmpty();
+    }
+
+    @Test
+    void policyCheckJson_torExit_keepsStdoutJsonAndWarnsOnStderr() throws Exception {
+        assertThat(run("policy", "check", "--json", "../policies/tor-exit.yml")).isEmpty();
+
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("TEST KEYS");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("TEST KEYS");
+    }
+
+    @Test
+    void policyCheck_policyWithOwnKeys_doesNotWarn() throws Exception {
+        String text = java.nio.file.Files.readString(java.nio.file.Path.of("../policies/tor-exit.yml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([a-z-]+)\\+[0-9a-f]{8}\\+[A-Za-z0-9+/=]+\"")
+                .matcher(text);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(b, "\"" + java.util.regex.Matcher.quoteReplacement(
+                    org.foureyes.auditlog.SignerKey.generate(m.group(1)).verifierKey().toString()) + "\"");
+        }
+        m.appendTail(b);
+        java.nio.file.Path own = java.nio.file.Files.createTempFile("own-keys", ".yml");
+        java.nio.file.Files.writeString(own, b);
+
+        assertThat(run("policy", "check", own.toString())).isEmpty();
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("TEST KEYS");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("rene");
+        java.nio.file.Files.delete(own);
+    }
 }
