@@ -111,4 +111,27 @@ class OperatorCommandTest {
         // Past the key: the next step is the server, which is not there.
         assertThat(stderr()).startsWith("withdraw: cannot reach " + url);
     }
+    @Test
+    void status_nameWithKeyFile_isRefusedBecauseTheFileNamesItsPrincipal() throws Exception {
+        Path key = dir.resolve("rene.key");
+        SignerKeyFile.write(key, SignerKey.generate("rene"), null);
+        assertThat(run(Map.of(), "status", "--key", key.toString(), "--name", "nora", "--url", deadUrl()))
+                .isPresent();
+        assertThat(stderr()).startsWith("status: --name is for --key ssh:");
+    }
+
+    @Test
+    void approve_sshKeyWithoutSelector_saysToGiveFingerprintOrComment() throws Exception {
+        assertThat(run(Map.of("SSH_AUTH_SOCK", dir.resolve("none.sock").toString()), "approve", "3", "--yes",
+                "--key", "ssh:", "--url", deadUrl())).isPresent();
+        assertThat(stderr()).contains("--key ssh: needs the key's fingerprint");
+    }
+
+    @Test
+    void approve_sshAuthSockWithNoAgent_saysTheAgentCannotBeReached() throws Exception {
+        Path sock = dir.resolve("none.sock");
+        assertThat(run(Map.of("SSH_AUTH_SOCK", sock.toString()), "approve", "3", "--yes", "--key", "ssh:me",
+                "--url", deadUrl())).isPresent();
+        assertThat(stderr()).contains("cannot reach the ssh-agent at " + sock, "is the agent running?");
+    }
 }
