@@ -34,7 +34,7 @@ public final class PolicyCli {
     static final String USAGE = """
             usage: policy check FILE [--json]     print the analysis; exit 1 on a violation, 2 if FILE cannot be loaded
                    policy diff OLD NEW [--json]   what NEW changes in rights, rules, coalitions, guards, schemas and timing;
-                                                 exit 1 if NEW has a violation, 3 if NEW widens what is accepted""";
+                                                  exit 1 if NEW has a violation, 3 if NEW widens what is accepted""";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
