@@ -9,11 +9,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * file, so it follows the file's other changes): the monitor's coarse-time-buckets guard dropped and
  * src_addr added to the recordable fields.
  */
-final class WideningPolicy {
+public final class WideningPolicy {
     private WideningPolicy() {
     }
 
-    static ObjectNode guardDroppedAddressRecordable(JsonNode policy) {
+    public static ObjectNode guardDroppedAddressRecordable(JsonNode policy) {
         ObjectNode doc = policy.deepCopy();
         JsonNode monitor = doc.path("components").path("monitor");
         ArrayNode guards = (ArrayNode) monitor.path("guards");
