@@ -5,6 +5,7 @@
 import * as v from './verify.js';
 import { buildHistory, isOpen, missingApprovals, rightsTable, durationMs } from './history.js';
 import { jsonDiff } from './diff.js';
+import { policyChangeView } from './policydiff.js';
 
 const PIN_KEY = 'foureyes.pinnedLogKey';
 const WITNESS_KEY = 'foureyes.witnessKeys';
@@ -425,6 +426,7 @@ function diffView(change) {
   const d = jsonDiff(change.previous, change.config);
   if (d.length === 0) return h('p', { class: 'muted' }, 'No difference from the configuration it replaces.');
   return h('div', { class: 'diff' },
+    change.component === 'policy' && change.previous ? policyView(change.previous, change.config) : null,
     h('p', { class: 'muted' }, change.previous === null ? 'First configuration of the component (diff against nothing):'
       : 'Diff against the configuration it replaces, computed in your browser:'),
     h('ul', { class: 'diff-list' }, d.map((x) => h('li', { class: `diff-${x.kind}` },
@@ -432,6 +434,21 @@ function diffView(change) {
       x.kind === 'added' ? ['added ', h('code', null, JSON.stringify(x.after))]
         : x.kind === 'removed' ? ['removed ', h('code', null, JSON.stringify(x.before))]
           : [h('code', { class: 'old' }, JSON.stringify(x.before)), ' → ', h('code', { class: 'new' }, JSON.stringify(x.after))]))));
+}
+
+/**
+ * A policy change: every guard, schema, emergency and timing change by name, what widens first. The
+ * member-by-member diff below it would show a removed guard as a renamed one.
+ */
+function policyView(previous, proposed) {
+  const v = policyChangeView(previous, proposed);
+  return h('div', { class: 'policy-content' },
+    v.widens.length === 0
+      ? h('p', { class: 'muted' }, 'Guards, schemas, emergency rules and timing: nothing widens (computed in your browser).')
+      : [h('p', { class: 'bad-text' }, h('strong', null, 'WIDENS'), `: the new policy accepts configurations the old one refused (${v.widens.length}, computed in your browser):`),
+        h('ul', { class: 'diff-list', 'data-widens': String(v.widens.length) }, v.widens.map((x) => h('li', { class: 'diff-removed' }, x)))],
+    v.other.length === 0 ? null : [h('p', { class: 'muted' }, 'Narrowing or neutral:'),
+      h('ul', { class: 'diff-list' }, v.other.map((x) => h('li', null, x)))]);
 }
 
 function changeCard(change, hist, byId, extra) {

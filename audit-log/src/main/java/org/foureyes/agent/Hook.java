@@ -33,9 +33,7 @@ final class Hook {
         }
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
+                stop(p);
                 return new Result(false, "hook timed out after " + timeout + lastLine(log));
             }
         } catch (InterruptedException e) {
@@ -50,6 +48,25 @@ final class Hook {
         }
         return new Result(true, "hook exited 0");
     }
+
+    /**
+     * SIGTERM first, then SIGKILL. A hook run through sudo runs as root: the unprivileged agent can
+     * signal sudo (its own process) but not the hook, and only a catchable signal is relayed by sudo
+     * to the hook. Killing sudo outright would leave the root hook running.
+     */
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+        // Anything the hook left behind that this user may signal.
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** How long a hook has to end after SIGTERM before it is killed. */
+    static final Duration GRACE = Duration.ofSeconds(5);
 
     private static String lastLine(Path log) {
         try {

@@ -15,8 +15,10 @@ import org.foureyes.auditlog.VerifierKey;
 
 /**
  * What a proposed policy changes, for the people who approve it: principals and keys added and
- * removed, rights gained and lost per principal, approval rules, components, timing, and the size of
- * the cheapest coalition of each protected set before and after.
+ * removed, rights gained and lost per principal, approval rules, components, timing, the size of
+ * the cheapest coalition of each protected set before and after, and every change to guards,
+ * schemas, emergency rules and time limits with whether it widens ({@link ContentDiff}), which the
+ * text lists first.
  *
  * <p>{@link #toJson()} has this stable shape (absent sizes are {@code null}):
  *
@@ -29,7 +31,9 @@ import org.foureyes.auditlog.VerifierKey;
  *  "approvals": [{"component": "policy", "old": "2 approvers with role ...", "new": "..."}],
  *  "timing": [{"field": "pending_ttl", "old": "PT168H", "new": "PT72H"}],
  *  "coalitions": [{"set": "widen-monitoring", "old": 3, "new": 2, "min_coalition": 3, "ok": false}],
- *  "new_violations": ["..."]}
+ *  "new_violations": ["..."],
+ *  "widens": true,
+ *  "content": [{"scope": "monitor", "what": "guard coarse-time-buckets removed (...)", "verdict": "widens"}]}
  * }</pre>
  */
 public final class PolicyDiff {
@@ -61,6 +65,7 @@ public final class PolicyDiff {
     private final List<TimingChange> timing = new ArrayList<>();
     private final List<CoalitionChange> coalitions = new ArrayList<>();
     private final List<String> newViolations;
+    private final List<ContentChange> content;
 
     private PolicyDiff(Policy old, Policy neu) {
         this.oldPolicy = old;
@@ -119,6 +124,7 @@ public final class PolicyDiff {
                     n == null || n.ok()));
         }
         newViolations = na.violations();
+        content = ContentDiff.between(old.document(), neu.document());
     }
 
     /** The changes from {@code old} to {@code neu}. */
@@ -199,9 +205,19 @@ public final class PolicyDiff {
         return newViolations;
     }
 
-    /** Whether anything changes at all (the documents may still differ in descriptions, guards or schemas). */
+    /** Guards, schemas, emergency rules and time limits that change, each classified ({@link ContentDiff}). */
+    public List<ContentChange> content() {
+        return content;
+    }
+
+    /** Whether the new policy may accept a configuration the old one refused (a content change widens or may widen). */
+    public boolean widens() {
+        return content.stream().anyMatch(c -> c.verdict().alarming());
+    }
+
+    /** Whether anything changes at all (the documents may still differ in descriptions). */
     public boolean isEmpty() {
-        return componentsAdded.isEmpty() && componentsRemoved.isEmpty() && principalsAdded.isEmpty()
+        return content.isEmpty() && componentsAdded.isEmpty() && componentsRemoved.isEmpty() && principalsAdded.isEmpty()
                 && principalsRemoved.isEmpty() && keys.isEmpty() && rights.isEmpty() && approvals.isEmpty()
                 && timing.isEmpty() && coalitions.stream().allMatch(c -> c.old().equals(c.neu()));
     }
@@ -219,6 +235,12 @@ public final class PolicyDiff {
         if (contentSame) {
             sb.append("\nno changes: the documents are identical\n");
             return sb.toString();
+        }
+        // What widens comes first: it is what an approver must not miss.
+        List<ContentChange> alarming = content.stream().filter(c -> c.verdict().alarming()).toList();
+        if (!alarming.isEmpty()) {
+            sb.append("\nWIDENS: the new policy accepts configurations the old one refused\n");
+            alarming.forEach(c -> sb.append("  ").append(c.line()).append('\n'));
         }
         section(sb, "Components", componentsAdded, componentsRemoved);
         section(sb, "Principals", principalsAdded, principalsRemoved);
@@ -245,10 +267,10 @@ public final class PolicyDiff {
                         .append(" -> ").append(r.neu() == null ? "(absent)" : r.neu()).append('\n');
             }
         }
-        if (!timing.isEmpty()) {
-            sb.append("\nTiming\n");
-            timing.forEach(t -> sb.append("  ").append(t.field()).append(": ").append(t.old()).append(" -> ")
-                    .append(t.neu()).append('\n'));
+        List<ContentChange> rest = content.stream().filter(c -> !c.verdict().alarming()).toList();
+        if (!rest.isEmpty()) {
+            sb.append("\nGuards, schemas, emergency rules and timing (narrowing or neutral)\n");
+            rest.forEach(c -> sb.append("  ").append(c.line()).append('\n'));
         }
         sb.append("\nProtected sets (cheapest coalition, before -> after)\n");
         if (coalitions.isEmpty()) {
@@ -260,8 +282,8 @@ public final class PolicyDiff {
                     .append(c.ok() ? "" : " TOO SMALL").append('\n');
         }
         if (isEmpty()) {
-            sb.append("\nno change in principals, keys, rights, rules, timing or coalitions"
-                    + " (descriptions, schemas or guards differ)\n");
+            sb.append("\nno change in principals, keys, rights, rules, guards, schemas, emergency rules, timing"
+                    + " or coalitions (descriptions differ)\n");
         }
         if (!newViolations.isEmpty()) {
             sb.append("\nthe new policy would be refused:\n");
@@ -322,6 +344,10 @@ public final class PolicyDiff {
             o.put("min_coalition", c.minCoalition()).put("ok", c.ok());
         }
         strings(root.putArray("new_violations"), newViolations);
+        root.put("widens", widens());
+        ArrayNode ct = root.putArray("content");
+        content.forEach(c -> ct.addObject().put("scope", c.scope()).put("what", c.what())
+                .put("verdict", c.verdict().word()));
         return root;
     }
 

@@ -30,6 +30,10 @@ class OpsHooksTest {
     private record Run(int exit, String output) {}
 
     private Run hook(String component, String config, String outVar) throws Exception {
+        return hook(component, config, outVar, Map.of());
+    }
+
+    private Run hook(String component, String config, String outVar, Map<String, String> extra) throws Exception {
         Path file = tmp.resolve(component + ".json");
         Files.writeString(file, config);
         ProcessBuilder pb = new ProcessBuilder(OPS.resolve("hooks/" + component + "-hook").toString());
@@ -41,6 +45,7 @@ class OpsHooksTest {
         env.put("FOUREYES_RESTORED", "0");
         env.put("FOUREYES_DRY_RUN", "1");
         env.put(outVar, tmp.resolve("out").toString());
+        env.putAll(extra);
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -134,12 +139,88 @@ class OpsHooksTest {
     }
 
     @Test
-    void agentConfigs_examples_loadWithTheirHooks() throws Exception {
+    void agentConfigs_examples_runTheirHookThroughSudoOnTheHooksFixedTarget() throws Exception {
         for (String c : new String[] {"relay", "switch", "monitor"}) {
             AgentConfig config = AgentConfig.load(OPS.resolve("agents/" + c + ".yml"));
             assertThat(config.component()).isEqualTo(c);
-            assertThat(config.hookCommand().get(0)).endsWith("/" + c + "-hook");
+            assertThat(config.hookCommand()).containsExactly("/usr/bin/sudo", "-n", "/usr/lib/foureyes/" + c + "-hook");
+            // sudo drops hook.env; the hook's settings belong in its root-owned settings file.
+            assertThat(config.hookEnv()).isEmpty();
             assertThat(OPS.resolve("hooks/" + c + "-hook")).isExecutable();
+            // Through sudo the hook reads its default target, so the agent must write exactly there.
+            assertThat(Files.readString(OPS.resolve("hooks/" + c + "-hook")))
+                    .contains("foureyes_hook_init " + c + " " + config.target() + "\n");
         }
+    }
+
+    /**
+     * The hook as sudo starts it: only PATH and the four variables the sudoers rule keeps (no
+     * FOUREYES_CONFIG), its settings from a settings file (here a scratch one standing for
+     * /etc/foureyes/hooks/COMPONENT.env).
+     */
+    private Run hookAsSudoRunsIt(String component, byte[] target, String sha, String change, String outVar)
+            throws Exception {
+        Path file = tmp.resolve(component + ".json");
+        Files.write(file, target);
+        Path settings = tmp.resolve(component + ".env");
+        Files.writeString(settings, "FOUREYES_TARGET=" + file + "\n" + outVar + "=" + tmp.resolve("out") + "\n"
+                + "FOUREYES_DRY_RUN=1\n");
+        Files.setPosixFilePermissions(settings, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        ProcessBuilder pb = new ProcessBuilder(OPS.resolve("hooks/" + component + "-hook").toString());
+        Map<String, String> env = pb.environment();
+        String path = env.get("PATH");
+        env.clear();
+        env.put("PATH", path);
+        env.put("FOUREYES_COMPONENT", component);
+        env.put("FOUREYES_CHANGE", change);
+        env.put("FOUREYES_CONFIG_SHA256", sha);
+        env.put("FOUREYES_RESTORED", "0");
+        env.put("FOUREYES_HOOK_SETTINGS", settings.toString());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+
+    private static byte[] canonical(String json) throws IOException {
+        return new org.erdtman.jcs.JsonCanonicalizer(json).getEncodedUTF8();
+    }
+
+    @Test
+    void relayHook_throughSudo_rendersTheFixedTargetWhenItHasTheAppliedHash() throws Exception {
+        Run r = hookAsSudoRunsIt("relay", canonical(RELAY), ConfigHash.sha256HexOfJson(RELAY), "17", "FOUREYES_RELAY_OUT");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(out("foureyes.conf")).contains("change 17, configuration sha256 " + ConfigHash.sha256HexOfJson(RELAY));
+    }
+
+    @Test
+    void relayHook_throughSudoTargetNotTheAppliedConfiguration_refusesAndWritesNothing() throws Exception {
+        String other = RELAY.replace("\"exit_tos\": 40", "\"exit_tos\": 44");
+        assertThat(other).isNotEqualTo(RELAY);
+        Run r = hookAsSudoRunsIt("relay", canonical(other), ConfigHash.sha256HexOfJson(RELAY), "17", "FOUREYES_RELAY_OUT");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.output()).contains("not the applied configuration");
+        assertThat(tmp.resolve("out/foureyes.conf")).doesNotExist();
+    }
+
+    @Test
+    void switchHook_changeIdWithANewline_refusesBeforeWritingTheRootScript() throws Exception {
+        // Through sudo FOUREYES_CHANGE comes from the unprivileged agent and used to be written into
+        // apply.sh, which runs as root: a newline would add a command.
+        Run r = hook("switch", SWITCH, "FOUREYES_SWITCH_OUT", Map.of("FOUREYES_CHANGE", "17\ntouch /tmp/owned"));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.output()).contains("FOUREYES_CHANGE is not a change id");
+        assertThat(tmp.resolve("out/apply.sh")).doesNotExist();
+    }
+
+    @Test
+    void monitorHook_settingsFileWritableByOthers_refuses() throws Exception {
+        Path settings = tmp.resolve("monitor.env");
+        Files.writeString(settings, "FOUREYES_DRY_RUN=1\n");
+        Files.setPosixFilePermissions(settings, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        Run r = hook("monitor", MONITOR, "FOUREYES_MONITOR_OUT", Map.of("FOUREYES_HOOK_SETTINGS", settings.toString()));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.output()).contains("must be owned by root and writable by no one else");
     }
 }

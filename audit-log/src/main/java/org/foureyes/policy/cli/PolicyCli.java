@@ -20,16 +20,21 @@ import org.foureyes.policy.PolicyLoader;
  * <p>Exit codes: {@value #OK} the policy passes (for diff: the new one passes); {@value #VIOLATION}
  * the analysis found a violation (the report on stdout, the refusal {@code file:line: field: ...}
  * on stderr); {@value #UNLOADABLE} a file cannot be loaded (one message on stderr naming file, line
- * and field, no stack trace) or the command line is wrong.
+ * and field, no stack trace) or the command line is wrong; {@value #WIDENS} (diff only) the new policy
+ * passes the analysis, but a guard, schema, emergency rule or time limit widens or may widen what it
+ * accepts (the report's WIDENS section lists each), so a script can gate on it. A violation (1) wins
+ * over widening (3).
  */
 public final class PolicyCli {
     public static final int OK = 0;
     public static final int VIOLATION = 1;
     public static final int UNLOADABLE = 2;
+    public static final int WIDENS = 3;
 
     static final String USAGE = """
             usage: policy check FILE [--json]     print the analysis; exit 1 on a violation, 2 if FILE cannot be loaded
-                   policy diff OLD NEW [--json]   what NEW changes in rights, rules and coalitions; exit 1 if NEW has a violation""";
+                   policy diff OLD NEW [--json]   what NEW changes in rights, rules, coalitions, guards, schemas and timing;
+                                                  exit 1 if NEW has a violation, 3 if NEW widens what is accepted""";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -114,6 +119,10 @@ public final class PolicyCli {
         if (neu.refusal().isPresent()) {
             err.println(neu.refusal().get().getMessage());
             return VIOLATION;
+        }
+        if (d.widens()) {
+            err.println("policy diff: the new policy widens what is accepted (see WIDENS); exit " + WIDENS);
+            return WIDENS;
         }
         return OK;
     }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +44,60 @@ class PolicyCliTest {
         Path p = tmp.resolve("tor-exit-widened.yml");
         Files.writeString(p, yaml);
         return p;
+    }
+
+    /**
+     * Issue 13 item 9: tor-exit.yml without the coarse-time-buckets guard and with src_addr added to
+     * the recordable fields. Derived from the parsed current file (not a copy of it), so it follows
+     * the file's other changes.
+     */
+    static ObjectNode guardDroppedAddressRecordable(JsonNode torExit) {
+        ObjectNode doc = torExit.deepCopy();
+        JsonNode monitor = doc.path("components").path("monitor");
+        ArrayNode guards = (ArrayNode) monitor.path("guards");
+        int before = guards.size();
+        for (int i = guards.size() - 1; i >= 0; i--) {
+            if (guards.get(i).path("name").asText().equals("coarse-time-buckets")) {
+                guards.remove(i);
+            }
+        }
+        assertThat(guards.size()).as("tor-exit.yml has the guard coarse-time-buckets").isEqualTo(before - 1);
+        JsonNode fields = monitor.path("schema").path("properties").path("record").path("properties").path("fields")
+                .path("items").path("enum");
+        assertThat(fields.isArray()).as("tor-exit.yml: monitor record.fields is an enum").isTrue();
+        ((ArrayNode) fields).add("src_addr");
+        return doc;
+    }
+
+    private Path guardDroppedFile() throws Exception {
+        JsonNode torExit = new YAMLMapper().readTree(TOR_EXIT.toFile());
+        Path p = tmp.resolve("tor-exit-coarse-dropped.yml");
+        // JSON is YAML: the loader reads it like the file it came from.
+        Files.writeString(p, guardDroppedAddressRecordable(torExit).toPrettyString());
+        return p;
+    }
+
+    @Test
+    void diff_guardDroppedAndAddressRecordable_printsWidensFirstAndExitsThree() throws Exception {
+        assertThat(run("diff", TOR_EXIT.toString(), guardDroppedFile().toString())).isEqualTo(3);
+        String text = out();
+        assertThat(text).contains("\nWIDENS: the new policy accepts configurations the old one refused\n"
+                + "  [widens] monitor: guard coarse-time-buckets removed (it required: config.record.bucket_minutes >= 60)\n"
+                + "  [widens] monitor: schema record.fields[]: enum value \"src_addr\" added\n");
+        assertThat(text.indexOf("WIDENS")).isLessThan(text.indexOf("Protected sets"));
+        assertThat(text).doesNotContain("no change in principals");
+        assertThat(err()).contains("widens", "exit 3");
+    }
+
+    @Test
+    void diff_guardDroppedAndAddressRecordableJson_listsContentChanges() throws Exception {
+        assertThat(run("diff", TOR_EXIT.toString(), guardDroppedFile().toString(), "--json")).isEqualTo(3);
+        JsonNode j = new ObjectMapper().readTree(out());
+        assertThat(j.path("widens").asBoolean()).isTrue();
+        assertThat(j.path("content").toString()).isEqualTo("[{\"scope\":\"monitor\",\"what\":\"guard coarse-time-buckets"
+                + " removed (it required: config.record.bucket_minutes >= 60)\",\"verdict\":\"widens\"},"
+                + "{\"scope\":\"monitor\",\"what\":\"schema record.fields[]: enum value \\\"src_addr\\\" added\","
+                + "\"verdict\":\"widens\"}]");
     }
 
     @Test

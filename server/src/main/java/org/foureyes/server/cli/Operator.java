@@ -20,6 +20,7 @@ import org.foureyes.auditlog.VerifierKey;
 import org.foureyes.diff.JsonDiff;
 import org.foureyes.policy.ChangeState;
 import org.foureyes.policy.Policy;
+import org.foureyes.policy.PolicyDiff;
 import org.foureyes.policy.PolicyException;
 import org.foureyes.policy.PolicyHash;
 import org.foureyes.policy.PolicyLoader;
@@ -99,6 +100,9 @@ public final class Operator {
             out.printf("current configuration: %s%n", current.sha256 == null ? "none yet"
                     : "sha256 " + current.sha256 + ", version " + current.version);
             out.printf("new configuration:     sha256 %s%n", ConfigHash.sha256Hex(proposed));
+            if (Policy.POLICY_COMPONENT.equals(component)) {
+                out.print(policyChange(current.config, proposed));
+            }
             out.print("diff (computed locally):\n" + indent(JsonDiff.text(current.config, proposed)));
         }
         String statement = sign(k, new ChangeRequestClaims(component, Optional.ofNullable(current.sha256), proposed,
@@ -266,8 +270,29 @@ public final class Operator {
                     now == null ? "none" : now);
         }
         if (withDiff) {
+            if (Policy.POLICY_COMPONENT.equals(claims.component())) {
+                out.print(policyChange(v.current, v.proposed));
+            }
             out.print("diff against the current configuration (computed locally):\n"
                     + indent(JsonDiff.text(v.current, v.proposed)));
+        }
+    }
+
+    /**
+     * For a change to {@code policy}: what it changes in rights, rules and coalitions, and every
+     * guard, schema, emergency and timing change with whether it widens (listed first). A positional
+     * JSON diff alone makes a removed guard look like a renamed one.
+     */
+    static String policyChange(JsonNode current, JsonNode proposed) {
+        if (current == null) {
+            return "policy change (computed locally): no policy in force to compare with\n";
+        }
+        try {
+            PolicyDiff d = PolicyDiff.between(PolicyLoader.fromJson(current, "policy in force"),
+                    PolicyLoader.fromJson(proposed, "proposed policy"));
+            return "policy change (computed locally):\n" + indent(d.toText());
+        } catch (PolicyException e) {
+            return "WARNING: the policy change cannot be analysed here: " + e.getMessage() + "\n";
         }
     }
 

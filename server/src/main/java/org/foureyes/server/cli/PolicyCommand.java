@@ -20,7 +20,8 @@ import org.foureyes.policy.cli.PolicyCli;
  * {@code foureyes policy check FILE [--json]} and {@code foureyes policy diff OLD NEW [--json]}.
  *
  * <p>A thin shell over {@link PolicyCli} (module audit-log), which holds the logic and the exit
- * codes: 0 ok, 1 a violation, 2 a file that cannot be loaded. Dropwizard's {@code Cli} would turn
+ * codes: 0 ok, 1 a violation, 2 a file that cannot be loaded, 3 (diff) the new policy widens what a
+ * guard, schema, emergency rule or time limit accepts. Dropwizard's {@code Cli} would turn
  * any exception into exit status 1 with a stack trace, so this command prints the message itself and
  * ends the process with {@link PolicyCli}'s code when it is not 0. {@code check} also warns when the
  * policy lists a key whose private half is published in the foureyes repository (a test key).
@@ -50,7 +51,8 @@ public class PolicyCommand extends Command {
         check.addArgument("file").metavar("FILE").help("the policy file (YAML)");
         check.addArgument("--json").action(Arguments.storeTrue()).help("print JSON instead of text");
         Subparser diff = actions.addParser("diff")
-                .help("show what a proposed policy changes in rights, approval rules and coalition sizes");
+                .help("show what a proposed policy changes in rights, approval rules, coalition sizes, guards,"
+                        + " schemas and timing; exit 3 if it widens what is accepted, 1 on a violation");
         diff.addArgument("old").metavar("OLD").help("the policy in force");
         diff.addArgument("new").metavar("NEW").help("the proposed policy");
         diff.addArgument("--json").action(Arguments.storeTrue()).help("print JSON instead of text");

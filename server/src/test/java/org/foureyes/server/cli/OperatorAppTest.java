@@ -163,6 +163,25 @@ class OperatorAppTest {
     }
 
     @Test
+    void approve_policyThatDropsAGuardAndRecordsAddresses_showsBothAsWideningBeforeAsking() throws Exception {
+        JsonNode policy = api.getJson("/v1/policy").get("policy");
+        long id = new Session("nora", null, false, null).op.request("policy",
+                file("widening-policy.json", WideningPolicy.guardDroppedAddressRecordable(policy).toString()),
+                "finer buckets", false);
+        Session anna = new Session("anna", "n\n", false, null);
+        assertThatThrownBy(() -> anna.op.decide(id, true, null, false)).hasMessageContaining("not signed");
+        String shown = anna.output();
+        assertThat(shown).contains("policy change (computed locally):", "WIDENS: the new policy accepts",
+                "[widens] monitor: guard coarse-time-buckets removed (it required: config.record.bucket_minutes >= 60)",
+                "[widens] monitor: schema record.fields[]: enum value \"src_addr\" added");
+        // What widens is shown before the positional JSON diff and before the question.
+        assertThat(shown.indexOf("[widens] monitor: guard coarse-time-buckets"))
+                .isLessThan(shown.indexOf("diff against the current configuration"))
+                .isLessThan(shown.indexOf("Approve change " + id));
+        new Session("nora", null, false, null).op.withdraw(id, true);
+    }
+
+    @Test
     void request_fileThatIsNotAnObject_isRefusedLocally() throws Exception {
         assertThatThrownBy(() -> new Session("rene", null, false, null).op.request("relay",
                 file("list.yml", "- a\n- b\n"), "r", false)).hasMessageContaining("object");

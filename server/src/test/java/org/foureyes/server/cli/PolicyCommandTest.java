@@ -8,12 +8,16 @@ import io.dropwizard.util.JarLocation;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.foureyes.server.FoureyesApplication;
 import org.foureyes.server.FoureyesConfiguration;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The Dropwizard command parses its arguments, delegates to PolicyCli and exits with its code. */
 class PolicyCommandTest {
@@ -59,6 +63,7 @@ class PolicyCommandTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("no changes: the documents are identical");
         assertThat(exits).isEmpty();
     }
+
     @Test
     void policyCheck_torExitWithPublishedTestKeys_warnsOnStderrNamingThePrincipals() {
         assertThat(run("policy", "check", "../policies/tor-exit.yml")).isEmpty();
@@ -96,5 +101,18 @@ class PolicyCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("TEST KEYS");
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("rene");
         java.nio.file.Files.delete(own);
+    }
+
+    @Test
+    void policyDiff_guardDroppedAndAddressRecordable_namesBothAsWideningAndExitsThree(@TempDir Path tmp)
+            throws Exception {
+        Path proposed = tmp.resolve("proposed.yml");
+        Files.writeString(proposed, WideningPolicy.guardDroppedAddressRecordable(
+                new YAMLMapper().readTree(Path.of("../policies/tor-exit.yml").toFile())).toPrettyString());
+        assertThat(run("policy", "diff", "../policies/tor-exit.yml", proposed.toString())).isEmpty();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("WIDENS",
+                "[widens] monitor: guard coarse-time-buckets removed",
+                "[widens] monitor: schema record.fields[]: enum value \"src_addr\" added");
+        assertThat(exits).containsExactly(3);
     }
 }

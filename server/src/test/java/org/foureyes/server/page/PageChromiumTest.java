@@ -32,6 +32,7 @@ import org.foureyes.auditlog.VerifierKey;
 import org.foureyes.auditlog.WitnessKey;
 import org.foureyes.server.AppTestSupport;
 import org.foureyes.server.FoureyesConfiguration;
+import org.foureyes.server.cli.WideningPolicy;
 import org.foureyes.server.db.TestDatabase;
 import org.foureyes.statement.ChangeRequestClaims;
 import org.foureyes.statement.ConfigHash;
@@ -78,6 +79,7 @@ class PageChromiumTest {
     private long appliedChange;
     private long pendingChange;
     private long approvalSeq;
+    private long policyChange;
 
     @BeforeAll
     void start() throws Exception {
@@ -144,6 +146,13 @@ class PageChromiumTest {
         JsonNode refused = post("/v1/changes/" + pendingChange + "/decisions",
                 rene.sign(AppTestSupport.ORIGIN, DecisionClaims.approve(pendingChange, sha256Hex(request2))), 403, 409, 422);
         assertThat(refused.toString()).contains("self-approval");
+
+        // Change C to policy, pending: issue 13's widening (a guard dropped, src_addr recordable).
+        JsonNode inForce = JSON.readTree(get("/v1/policy"));
+        JsonNode widened = WideningPolicy.guardDroppedAddressRecordable(inForce.get("policy"));
+        String request3 = signer("nora").sign(AppTestSupport.ORIGIN, ChangeRequestClaims.of("policy",
+                Optional.of(inForce.get("sha256").asText()), widened, "Finer time buckets for the study"));
+        policyChange = post("/v1/changes", request3, 201).get("change").get("id").asLong();
         logSize = SignedCheckpoint.open(get("/v1/log/checkpoint"), logKey).size();
     }
 
@@ -277,6 +286,13 @@ class PageChromiumTest {
         // The diff of the pending change, computed in the browser: one element inserted in exit_policy.
         assertThat(pending.findElement(By.className("diff")).getText())
                 .contains("exit_policy[0] added \"accept *:80\"").doesNotContain("exit_policy[1]");
+
+        // A policy change: what widens, by name, computed in the browser, above the member-by-member diff.
+        String policyDiff = driver.findElement(By.id("pending")).findElement(By.id("change-" + policyChange))
+                .findElement(By.className("policy-content")).getText();
+        assertThat(policyDiff).contains("WIDENS",
+                "[widens] monitor: guard coarse-time-buckets removed (it required: config.record.bucket_minutes >= 60)",
+                "[widens] monitor: schema record.fields[]: enum value \"src_addr\" added");
 
         assertThat(driver.findElement(By.id("component-relay")).getText()).contains("version 1",
                 ConfigHash.sha256Hex(JSON.readTree(RELAY_V1)));

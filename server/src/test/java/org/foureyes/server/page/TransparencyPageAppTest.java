@@ -64,6 +64,7 @@ class TransparencyPageAppTest {
         "/assets/app.js, javascript, from './verify.js'",
         "/assets/history.js, javascript, export async function buildHistory",
         "/assets/diff.js, javascript, export function jsonDiff",
+        "/assets/policydiff.js, javascript, export function contentDiff",
         "/assets/page.css, text/css, @media",
         "/assets/index.html, text/html, <title>foureyes transparency log</title>",
     })
