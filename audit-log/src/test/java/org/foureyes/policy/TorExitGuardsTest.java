@@ -35,15 +35,19 @@ class TorExitGuardsTest {
         assertThat(check("relay", RELAY, null)).isEmpty();
         assertThat(check("switch", SWITCH, null)).isEmpty();
         assertThat(check("monitor", MONITOR, null)).isEmpty();
-        assertThat(check("monitor", MONITOR.replace("== 40\"", "== 40 and (tcp)\""), MONITOR)).isEmpty();
+        assertThat(check("monitor", MONITOR.replace("\"exit_tos\": 40}",
+                "\"exit_tos\": 40, \"narrow\": {\"protocols\": [\"tcp\"], \"dst_ports\": [443]}}"), MONITOR)).isEmpty();
     }
 
     @Test
-    void monitorGuards_widenedFilter_refused() throws Exception {
-        assertThat(check("monitor", MONITOR.replace("== 40\"", "== 40 and (tcp) or udp\""), MONITOR))
-                .containsExactly("only-marked-exit-traffic");
-        assertThat(check("monitor", MONITOR.replace("\"ip[1] & 0xfc == 40\"", "\"ip\""), MONITOR))
-                .containsExactly("only-marked-exit-traffic");
+    void monitorGuards_filterText_refused() throws Exception {
+        // Issue 13: a free-form filter that string matching took for a narrowing captured everything.
+        assertThat(check("monitor", MONITOR.replace("\"exit_tos\": 40}",
+                "\"exit_tos\": 40, \"filter\": \"ip[1] & 0xfc == 40 and (tcp)or(ip)\"}"), MONITOR))
+                .containsExactly("schema", "only-marked-exit-traffic");
+        assertThat(check("monitor", MONITOR.replace("\"exit_tos\": 40}",
+                "\"exit_tos\": 40, \"narrow\": {\"protocols\": [\"tcp or ip\"]}}"), MONITOR))
+                .containsExactly("schema", "only-marked-exit-traffic");
     }
 
     @Test
