@@ -74,6 +74,39 @@ class TorExitGuardsTest {
     }
 
     @Test
+    void relaySchema_realisticTorrcValues_accepted() throws Exception {
+        // The patterns are tight, but must not refuse what a real exit relay's torrc says.
+        String relay = RELAY
+                .replace("\"ops@example.org\"", "\"email:ops[]example.org url:https://example.org ciissversion:2 <ops@example.org>\"")
+                .replace("\"accept *:80\"", "\"reject private:*\", \"reject6 [2001:db8::]/32:*\", \"accept6 *6:443\", "
+                        + "\"accept 198.51.100.0/24:20-23\", \"accept *4:80\", \"reject [::ffff:0:0]/96:*\", \"accept *:65535\"")
+                .replace("\"192.0.2.11\"", "\"[2001:db8::11]\"");
+
+        assertThat(check("relay", relay, RELAY)).isEmpty();
+    }
+
+    @Test
+    void relaySchema_entryThatIsNotOneTorrcToken_refused() throws Exception {
+        for (String[] swap : new String[][] {
+                {"\"accept *:80\"", "\"accept *:80,accept *:22\""},
+                {"\"accept *:80\"", "\"accept *:80 \""},
+                {"\"accept *:80\"", "\"accept  *:80\""},
+                {"\"accept *:80\"", "\"accept *:65536\""},
+                {"\"accept *:80\"", "\"accept 256.0.0.1:80\""},
+                {"\"accept *:80\"", "\"accept [1::2::3]:80\""},
+                {"\"accept *:80\"", "\"Accept *:80\""},
+                {"\"192.0.2.11\"", "\"2001:db8::11\""},
+                {"\"192.0.2.11\"", "\"192.0.2.011 \""},
+                {"\"ops@example.org\"", "\"ops@example.org \\\\\""},
+                {"\"ops@example.org\"", "\"\\\"ops\\\"\""},
+                {"\"ops@example.org\"", "\"ops # comment\""},
+                {"\"ops@example.org\"", "\" ops@example.org\""},
+                {"\"ops@example.org\"", "\"ops\\u00e9\""}}) {
+            assertThat(check("relay", RELAY.replace(swap[0], swap[1]), RELAY)).as(swap[1]).contains("schema");
+        }
+    }
+
+    @Test
     void emergencies_switchOffMirrorAndCapture_declared() {
         assertThat(policy.components().get("switch").emergency().orElseThrow().set()).containsOnlyKeys("mirror.enabled");
         assertThat(policy.components().get("monitor").emergency().orElseThrow().set()).containsOnlyKeys("capture.enabled");
