@@ -181,19 +181,27 @@ class OpsHooksTest {
     @Test
     void hooks_changeIdWithNewline_headerKeepsOneLine() throws Exception {
         // FOUREYES_CHANGE comes from the agent; a hook must not let it inject a line either.
-        Path file = tmp.resolve("relay.json");
-        Files.writeString(file, RELAY);
-        ProcessBuilder pb = new ProcessBuilder(OPS.resolve("hooks/relay-hook").toString());
-        pb.environment().putAll(Map.of("FOUREYES_CONFIG", file.toString(), "FOUREYES_CHANGE", "17\nExitPolicy accept *:*",
-                "FOUREYES_DRY_RUN", "1", "FOUREYES_RELAY_OUT", tmp.resolve("out").toString()));
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Map<String, String[]> hooks = Map.of(
+                "relay", new String[] {RELAY, "FOUREYES_RELAY_OUT", "foureyes.conf"},
+                "switch", new String[] {SWITCH, "FOUREYES_SWITCH_OUT", "apply.sh"},
+                "monitor", new String[] {MONITOR, "FOUREYES_MONITOR_OUT", "capture.env"});
+        for (Map.Entry<String, String[]> h : hooks.entrySet()) {
+            Path file = tmp.resolve(h.getKey() + ".json");
+            Files.writeString(file, h.getValue()[0]);
+            Path out = tmp.resolve("out-" + h.getKey());
+            ProcessBuilder pb = new ProcessBuilder(OPS.resolve("hooks/" + h.getKey() + "-hook").toString());
+            pb.environment().putAll(Map.of("FOUREYES_CONFIG", file.toString(), "FOUREYES_DRY_RUN", "1",
+                    "FOUREYES_CHANGE", "17\nInjected line", "FOUREYES_CONFIG_SHA256", "ab\nInjected line",
+                    h.getValue()[1], out.toString()));
+            pb.redirectErrorStream(true);
+            Process p = pb.start();
+            p.getInputStream().readAllBytes();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(p.exitValue()).isZero();
-        assertThat(out("foureyes.conf")).startsWith("# Written by foureyes relay-hook: change ?,")
-                .doesNotContain("accept *:*");
+            assertThat(p.exitValue()).as(h.getKey()).isZero();
+            assertThat(Files.readString(out.resolve(h.getValue()[2]))).as(h.getKey())
+                    .contains("change ?, configuration sha256 ?.").doesNotContain("Injected line");
+        }
     }
 
     @Test
