@@ -16,7 +16,7 @@ public class EmergencyException extends Exception {
         this.differences = List.copyOf(differences);
     }
 
-    /** Each difference that an emergency may not make, for example {@code field capture.filter differs ...}. */
+    /** Each difference that an emergency may not make, for example {@code field capture.exit_tos differs ...}. */
     public List<String> differences() {
         return differences;
     }

@@ -96,7 +96,7 @@ class OpsHooksTest {
                 .contains("tc qdisc add dev swp1 handle ffff: ingress\n")
                 .contains("tc filter add dev swp1 parent ffff: protocol all matchall action mirred egress mirror dev swp8")
                 .contains("type filter hook forward priority 0; policy drop;\n")
-                .contains("    oifname \"swp1\" meta l4proto tcp tcp dport 443 accept\n")
+                .contains("    oifname \"swp1\" meta l4proto tcp tcp dport 443 accept comment \"https to the relay\"\n")
                 .endsWith("}\nNFT\n");
         assertThat(Files.isExecutable(tmp.resolve("out/apply.sh"))).isTrue();
     }
@@ -130,12 +130,103 @@ class OpsHooksTest {
     }
 
     @Test
-    void monitorHook_widenedFilter_refuses() throws Exception {
-        Run r = hook("monitor", MONITOR.replace("ip[1] & 0xfc == 40\"", "ip[1] & 0xfc == 40 or ip\""),
+    void monitorHook_narrowing_rendersEachListAsParenthesisedAlternatives() throws Exception {
+        Run r = hook("monitor", MONITOR.replace("\"exit_tos\": 40}", "\"exit_tos\": 40, \"narrow\": "
+                + "{\"protocols\": [\"tcp\", \"udp\"], \"dst_ports\": [80, 443], \"src_ports\": [53]}}"),
                 "FOUREYES_MONITOR_OUT");
 
+        assertThat(r.exit()).as(r.output()).isZero();
+        // BPF gives "and" and "or" the same precedence: every "or" must stay inside parentheses.
+        assertThat(out("capture.bpf")).isEqualTo(
+                "ip[1] & 0xfc == 40 and (tcp or udp) and (dst port 80 or dst port 443) and (src port 53)\n");
+    }
+
+    @Test
+    void monitorHook_filterText_refusesAndWritesNothing() throws Exception {
+        // Issue 13's configuration: a filter string the old guard and hook took for a narrowing.
+        Run r = hook("monitor", MONITOR.replace("\"exit_tos\": 40}",
+                "\"exit_tos\": 40, \"filter\": \"ip[1] & 0xfc == 40 and (tcp)or(ip)\"}"), "FOUREYES_MONITOR_OUT");
+
         assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.output()).contains("refusing");
         assertThat(tmp.resolve("out/capture.bpf")).doesNotExist();
+        assertThat(tmp.resolve("out/capture.env")).doesNotExist();
+    }
+
+    @Test
+    void monitorHook_narrowingOutsideTheTypes_refuses() throws Exception {
+        for (String narrow : new String[] {"{}", "{\"protocols\": []}", "{\"protocols\": [\"tcp or ip\"]}",
+                "{\"protocols\": [\"tcp\", \"tcp\"]}", "{\"dst_ports\": [0]}", "{\"dst_ports\": [\"80 or ip\"]}",
+                "{\"dst_ports\": [80.5]}", "{\"src_ports\": [65536]}", "{\"hosts\": [\"192.0.2.1\"]}"}) {
+            Run r = hook("monitor", MONITOR.replace("\"exit_tos\": 40}", "\"exit_tos\": 40, \"narrow\": " + narrow + "}"),
+                    "FOUREYES_MONITOR_OUT");
+
+            assertThat(r.exit()).as(narrow).isEqualTo(3);
+            assertThat(tmp.resolve("out/capture.bpf")).as(narrow).doesNotExist();
+        }
+    }
+
+    @Test
+    void relayHook_valueOutsideTheGrammar_refusesAndWritesNothing() throws Exception {
+        for (String[] swap : new String[][] {
+                {"ops@example.org", "ops@example.org \\\\"},   // a trailing backslash continues the line in torrc
+                {"ops@example.org", "\\\"ops@example.org\\\""}, // a leading quote makes torrc unescape the value
+                {"ops@example.org", "ops # x"},
+                {"accept *:80", "accept *:80,accept *:22"},
+                {"accept *:80", "accept *:80 reject"},
+                {"192.0.2.10", "192.0.2.10 "},
+                {"foureyesExit", "foureyes Exit"}}) {
+            Run r = hook("relay", RELAY.replace(swap[0], swap[1]), "FOUREYES_RELAY_OUT");
+
+            assertThat(r.exit()).as(swap[1]).isEqualTo(3);
+            assertThat(tmp.resolve("out/foureyes.conf")).as(swap[1]).doesNotExist();
+        }
+    }
+
+    @Test
+    void hooks_changeIdWithNewline_headerKeepsOneLine() throws Exception {
+        // FOUREYES_CHANGE comes from the agent; a hook must not let it inject a line either.
+        Map<String, String[]> hooks = Map.of(
+                "relay", new String[] {RELAY, "FOUREYES_RELAY_OUT", "foureyes.conf"},
+                "switch", new String[] {SWITCH, "FOUREYES_SWITCH_OUT", "apply.sh"},
+                "monitor", new String[] {MONITOR, "FOUREYES_MONITOR_OUT", "capture.env"});
+        for (Map.Entry<String, String[]> h : hooks.entrySet()) {
+            Path file = tmp.resolve(h.getKey() + ".json");
+            Files.writeString(file, h.getValue()[0]);
+            Path out = tmp.resolve("out-" + h.getKey());
+            ProcessBuilder pb = new ProcessBuilder(OPS.resolve("hooks/" + h.getKey() + "-hook").toString());
+            pb.environment().putAll(Map.of("FOUREYES_CONFIG", file.toString(), "FOUREYES_DRY_RUN", "1",
+                    "FOUREYES_CHANGE", "17\nInjected line", "FOUREYES_CONFIG_SHA256", "ab\nInjected line",
+                    h.getValue()[1], out.toString()));
+            pb.redirectErrorStream(true);
+            Process p = pb.start();
+            p.getInputStream().readAllBytes();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(p.exitValue()).as(h.getKey()).isZero();
+            assertThat(Files.readString(out.resolve(h.getValue()[2]))).as(h.getKey())
+                    .contains("change ?, configuration sha256 ?.").doesNotContain("Injected line");
+        }
+    }
+
+    @Test
+    void switchHook_commentOutsideTheSchema_refuses() throws Exception {
+        for (String comment : new String[] {"x\\\" accept", "x\\n", "x\\\\", "$(reboot)", "x ", "x\\u2028"}) {
+            Run r = hook("switch", SWITCH.replace("\"https to the relay\"", "\"" + comment + "\""),
+                    "FOUREYES_SWITCH_OUT");
+
+            assertThat(r.exit()).as(comment).isEqualTo(3);
+            assertThat(tmp.resolve("out/apply.sh")).as(comment).doesNotExist();
+        }
+    }
+
+    @Test
+    void switchHook_sessionNameWithTrailingNewline_refuses() throws Exception {
+        // jq's "$" matches before a final newline: the old check "^[a-z0-9-]{1,32}$" let "exit\n" through.
+        Run r = hook("switch", SWITCH.replace("\"name\": \"exit\"", "\"name\": \"exit\\n\""), "FOUREYES_SWITCH_OUT");
+
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(tmp.resolve("out/apply.sh")).doesNotExist();
     }
 
     @Test

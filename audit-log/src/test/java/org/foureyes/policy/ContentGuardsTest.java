@@ -28,14 +28,14 @@ class ContentGuardsTest {
              'additionalProperties': false,
              'properties': {
                'capture': {'type': 'object', 'additionalProperties': false,
-                 'required': ['enabled', 'filter'],
-                 'properties': {'enabled': {'type': 'boolean'}, 'filter': {'type': 'string'},
+                 'required': ['enabled', 'exit_tos'],
+                 'properties': {'enabled': {'type': 'boolean'}, 'exit_tos': {'type': 'integer'},
                                 'keep': {'type': 'array', 'items': {'enum': ['port', 'asn', 'country']}}}},
                'retention_days': {'type': 'integer', 'minimum': 1, 'maximum': 30}}}
             """);
 
     private static final Guard ONLY_EXIT = new Guard("only-exit-traffic",
-            "config.capture.filter.startsWith('ip dscp 0x2a')",
+            "config.capture.exit_tos == 40",
             "the monitor may only capture traffic marked as exit traffic");
     private static final Guard NO_DESTINATIONS = new Guard("no-destination-addresses",
             "config.capture.keep.all(k, k in ['port', 'asn', 'country'])",
@@ -56,8 +56,8 @@ class ContentGuardsTest {
 
     @Test
     void check_validConfiguration_noViolations() throws Exception {
-        JsonNode config = json("{'capture': {'enabled': true, 'filter': 'ip dscp 0x2a', 'keep': ['port', 'asn']}, 'retention_days': 7}");
-        JsonNode current = json("{'capture': {'enabled': true, 'filter': 'ip dscp 0x2a', 'keep': ['port']}, 'retention_days': 14}");
+        JsonNode config = json("{'capture': {'enabled': true, 'exit_tos': 40, 'keep': ['port', 'asn']}, 'retention_days': 7}");
+        JsonNode current = json("{'capture': {'enabled': true, 'exit_tos': 40, 'keep': ['port']}, 'retention_days': 14}");
 
         assertThat(monitorGuards().check(config, current, REQUEST)).isEmpty();
         assertThat(monitorGuards().check(config, null, REQUEST)).isEmpty();
@@ -65,7 +65,7 @@ class ContentGuardsTest {
 
     @Test
     void check_schemaTypeError_reportsSchemaViolationWithPath() throws Exception {
-        JsonNode config = json("{'capture': {'enabled': 'yes', 'filter': 'ip dscp 0x2a', 'keep': []}}");
+        JsonNode config = json("{'capture': {'enabled': 'yes', 'exit_tos': 40, 'keep': []}}");
 
         List<GuardViolation> violations = monitorGuards().check(config, null, REQUEST);
 
@@ -75,7 +75,7 @@ class ContentGuardsTest {
 
     @Test
     void check_additionalProperty_reportsSchemaViolation() throws Exception {
-        JsonNode config = json("{'capture': {'enabled': true, 'filter': 'ip dscp 0x2a', 'keep': [], 'incoming': true}}");
+        JsonNode config = json("{'capture': {'enabled': true, 'exit_tos': 40, 'keep': [], 'incoming': true}}");
 
         List<GuardViolation> violations = monitorGuards().check(config, null, REQUEST);
 
@@ -85,7 +85,7 @@ class ContentGuardsTest {
 
     @Test
     void check_guardFalse_reportsGuardNameAndMessage() throws Exception {
-        JsonNode config = json("{'capture': {'enabled': true, 'filter': 'tcp', 'keep': ['port', 'dst']}}");
+        JsonNode config = json("{'capture': {'enabled': true, 'exit_tos': 44, 'keep': ['port', 'dst']}}");
 
         List<GuardViolation> violations = monitorGuards().check(config, null, REQUEST);
 
@@ -97,8 +97,8 @@ class ContentGuardsTest {
 
     @Test
     void check_guardUsesCurrent_refusesLongerRetention() throws Exception {
-        JsonNode current = json("{'capture': {'enabled': true, 'filter': 'ip dscp 0x2a', 'keep': []}, 'retention_days': 7}");
-        JsonNode config = json("{'capture': {'enabled': true, 'filter': 'ip dscp 0x2a', 'keep': []}, 'retention_days': 8}");
+        JsonNode current = json("{'capture': {'enabled': true, 'exit_tos': 40, 'keep': []}, 'retention_days': 7}");
+        JsonNode config = json("{'capture': {'enabled': true, 'exit_tos': 40, 'keep': []}, 'retention_days': 8}");
 
         assertThat(monitorGuards().check(config, current, REQUEST))
                 .containsExactly(new GuardViolation("retention-not-longer", "retention may only be shortened"));
@@ -115,7 +115,7 @@ class ContentGuardsTest {
         assertThat(violations.get(0).guard()).isEqualTo("only-exit-traffic");
         assertThat(violations.get(0).message())
                 .startsWith("the monitor may only capture traffic marked as exit traffic (the expression could not be evaluated: ")
-                .contains("filter");
+                .contains("exit_tos");
     }
 
     @Test
@@ -236,9 +236,9 @@ class ContentGuardsTest {
     @Test
     void check_manyThreadsAtOnce_sameResultsAsOneThread() throws Exception {
         ContentGuards guards = monitorGuards();
-        JsonNode good = json("{'capture': {'enabled': true, 'filter': 'ip dscp 0x2a', 'keep': ['port']}, 'retention_days': 7}");
-        JsonNode bad = json("{'capture': {'enabled': true, 'filter': 'tcp', 'keep': ['dst']}, 'retention_days': 9}");
-        JsonNode current = json("{'capture': {'enabled': true, 'filter': 'ip dscp 0x2a', 'keep': []}, 'retention_days': 8}");
+        JsonNode good = json("{'capture': {'enabled': true, 'exit_tos': 40, 'keep': ['port']}, 'retention_days': 7}");
+        JsonNode bad = json("{'capture': {'enabled': true, 'exit_tos': 44, 'keep': ['dst']}, 'retention_days': 9}");
+        JsonNode current = json("{'capture': {'enabled': true, 'exit_tos': 40, 'keep': []}, 'retention_days': 8}");
         List<GuardViolation> expectedBad = guards.check(bad, current, REQUEST);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
         try {

@@ -19,12 +19,12 @@ class EmergencyCheckTest {
             Map.of("capture.enabled", BooleanNode.FALSE), new ApprovalRule(List.of()), Duration.ofHours(24));
 
     private static final JsonNode CURRENT = json(
-            "{'capture': {'enabled': true, 'filter': 'ip dscp 0x2a', 'keep': ['port', 'asn']}, 'retention_days': 7}");
+            "{'capture': {'enabled': true, 'exit_tos': 40, 'keep': ['port', 'asn']}, 'retention_days': 7}");
 
     @Test
     void check_declaredFieldSetToDeclaredValue_allowed() {
         JsonNode proposed = json(
-                "{'capture': {'enabled': false, 'filter': 'ip dscp 0x2a', 'keep': ['port', 'asn']}, 'retention_days': 7}");
+                "{'capture': {'enabled': false, 'exit_tos': 40, 'keep': ['port', 'asn']}, 'retention_days': 7}");
 
         assertThatCode(() -> EmergencyCheck.check(CAPTURE_OFF, CURRENT, proposed)).doesNotThrowAnyException();
     }
@@ -32,7 +32,7 @@ class EmergencyCheckTest {
     @Test
     void check_numbersComparedByValue_allowed() {
         JsonNode proposed = json(
-                "{'capture': {'enabled': false, 'filter': 'ip dscp 0x2a', 'keep': ['port', 'asn']}, 'retention_days': 7.0}");
+                "{'capture': {'enabled': false, 'exit_tos': 40, 'keep': ['port', 'asn']}, 'retention_days': 7.0}");
 
         assertThatCode(() -> EmergencyCheck.check(CAPTURE_OFF, CURRENT, proposed)).doesNotThrowAnyException();
     }
@@ -40,11 +40,11 @@ class EmergencyCheckTest {
     @Test
     void check_otherFieldChangedToo_refusedNamingTheField() {
         JsonNode proposed = json(
-                "{'capture': {'enabled': false, 'filter': 'ip', 'keep': ['port', 'asn']}, 'retention_days': 7}");
+                "{'capture': {'enabled': false, 'exit_tos': 44, 'keep': ['port', 'asn']}, 'retention_days': 7}");
 
         assertThatThrownBy(() -> EmergencyCheck.check(CAPTURE_OFF, CURRENT, proposed))
                 .isInstanceOf(EmergencyException.class)
-                .hasMessage("field capture.filter differs from the current configuration; "
+                .hasMessage("field capture.exit_tos differs from the current configuration; "
                         + "an emergency may only set capture.enabled to false");
     }
 
@@ -55,7 +55,7 @@ class EmergencyCheckTest {
 
         assertThatThrownBy(() -> EmergencyCheck.check(CAPTURE_OFF, CURRENT, proposed))
                 .isInstanceOf(EmergencyException.class)
-                .hasMessage("field capture.filter is removed; field capture.keep differs from the current configuration; "
+                .hasMessage("field capture.exit_tos is removed; field capture.keep differs from the current configuration; "
                         + "field extra is added; an emergency may only set capture.enabled to false")
                 .satisfies(e -> assertThat(((EmergencyException) e).differences()).hasSize(3));
     }
@@ -63,7 +63,7 @@ class EmergencyCheckTest {
     @Test
     void check_declaredFieldWrongValue_refused() {
         JsonNode proposed = json(
-                "{'capture': {'enabled': 'off', 'filter': 'ip dscp 0x2a', 'keep': ['port', 'asn']}, 'retention_days': 7}");
+                "{'capture': {'enabled': 'off', 'exit_tos': 40, 'keep': ['port', 'asn']}, 'retention_days': 7}");
 
         assertThatThrownBy(() -> EmergencyCheck.check(CAPTURE_OFF, CURRENT, proposed))
                 .hasMessage("field capture.enabled is set to \"off\", not to false; "
@@ -73,7 +73,7 @@ class EmergencyCheckTest {
     @Test
     void check_undeclaredFieldSet_refused() {
         JsonNode proposed = json(
-                "{'capture': {'enabled': true, 'filter': 'ip dscp 0x2a', 'keep': ['port', 'asn']}, 'retention_days': 1}");
+                "{'capture': {'enabled': true, 'exit_tos': 40, 'keep': ['port', 'asn']}, 'retention_days': 1}");
 
         assertThatThrownBy(() -> EmergencyCheck.check(CAPTURE_OFF, CURRENT, proposed))
                 .hasMessage("field retention_days differs from the current configuration; "
@@ -113,9 +113,9 @@ class EmergencyCheckTest {
 
     @Test
     void check_declaredFieldMissingFromCurrent_mayBeAddedWithDeclaredValue() throws Exception {
-        JsonNode current = json("{'capture': {'filter': 'x'}}");
+        JsonNode current = json("{'capture': {'exit_tos': 40}}");
 
-        EmergencyCheck.check(CAPTURE_OFF, current, json("{'capture': {'filter': 'x', 'enabled': false}}"));
+        EmergencyCheck.check(CAPTURE_OFF, current, json("{'capture': {'exit_tos': 40, 'enabled': false}}"));
         assertThatThrownBy(() -> EmergencyCheck.check(CAPTURE_OFF, json("{}"), json("{'capture': {'enabled': false}}")))
                 .hasMessage("field capture is added; an emergency may only set capture.enabled to false");
     }

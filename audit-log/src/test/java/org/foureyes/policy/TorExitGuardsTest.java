@@ -35,15 +35,19 @@ class TorExitGuardsTest {
         assertThat(check("relay", RELAY, null)).isEmpty();
         assertThat(check("switch", SWITCH, null)).isEmpty();
         assertThat(check("monitor", MONITOR, null)).isEmpty();
-        assertThat(check("monitor", MONITOR.replace("== 40\"", "== 40 and (tcp)\""), MONITOR)).isEmpty();
+        assertThat(check("monitor", MONITOR.replace("\"exit_tos\": 40}",
+                "\"exit_tos\": 40, \"narrow\": {\"protocols\": [\"tcp\"], \"dst_ports\": [443]}}"), MONITOR)).isEmpty();
     }
 
     @Test
-    void monitorGuards_widenedFilter_refused() throws Exception {
-        assertThat(check("monitor", MONITOR.replace("== 40\"", "== 40 and (tcp) or udp\""), MONITOR))
-                .containsExactly("only-marked-exit-traffic");
-        assertThat(check("monitor", MONITOR.replace("\"ip[1] & 0xfc == 40\"", "\"ip\""), MONITOR))
-                .containsExactly("only-marked-exit-traffic");
+    void monitorGuards_filterText_refused() throws Exception {
+        // Issue 13: a free-form filter that string matching took for a narrowing captured everything.
+        assertThat(check("monitor", MONITOR.replace("\"exit_tos\": 40}",
+                "\"exit_tos\": 40, \"filter\": \"ip[1] & 0xfc == 40 and (tcp)or(ip)\"}"), MONITOR))
+                .containsExactly("schema", "only-marked-exit-traffic");
+        assertThat(check("monitor", MONITOR.replace("\"exit_tos\": 40}",
+                "\"exit_tos\": 40, \"narrow\": {\"protocols\": [\"tcp or ip\"]}}"), MONITOR))
+                .containsExactly("schema", "only-marked-exit-traffic");
     }
 
     @Test
@@ -67,6 +71,39 @@ class TorExitGuardsTest {
         assertThat(check("relay", RELAY.replace("192.0.2.11", "192.0.2.10"), RELAY)).containsExactly("exit-traffic-has-own-address");
         assertThat(check("relay", RELAY.replace(", \"reject *:*\"", ""), RELAY)).containsExactly("exit-policy-ends-with-reject-all");
         assertThat(check("relay", RELAY.replace("\"exit_tos\": 40", "\"exit_tos\": 44"), RELAY)).containsExactly("exit-mark-unchanged");
+    }
+
+    @Test
+    void relaySchema_realisticTorrcValues_accepted() throws Exception {
+        // The patterns are tight, but must not refuse what a real exit relay's torrc says.
+        String relay = RELAY
+                .replace("\"ops@example.org\"", "\"email:ops[]example.org url:https://example.org ciissversion:2 <ops@example.org>\"")
+                .replace("\"accept *:80\"", "\"reject private:*\", \"reject6 [2001:db8::]/32:*\", \"accept6 *6:443\", "
+                        + "\"accept 198.51.100.0/24:20-23\", \"accept *4:80\", \"reject [::ffff:0:0]/96:*\", \"accept *:65535\"")
+                .replace("\"192.0.2.11\"", "\"[2001:db8::11]\"");
+
+        assertThat(check("relay", relay, RELAY)).isEmpty();
+    }
+
+    @Test
+    void relaySchema_entryThatIsNotOneTorrcToken_refused() throws Exception {
+        for (String[] swap : new String[][] {
+                {"\"accept *:80\"", "\"accept *:80,accept *:22\""},
+                {"\"accept *:80\"", "\"accept *:80 \""},
+                {"\"accept *:80\"", "\"accept  *:80\""},
+                {"\"accept *:80\"", "\"accept *:65536\""},
+                {"\"accept *:80\"", "\"accept 256.0.0.1:80\""},
+                {"\"accept *:80\"", "\"accept [1::2::3]:80\""},
+                {"\"accept *:80\"", "\"Accept *:80\""},
+                {"\"192.0.2.11\"", "\"2001:db8::11\""},
+                {"\"192.0.2.11\"", "\"192.0.2.011 \""},
+                {"\"ops@example.org\"", "\"ops@example.org \\\\\""},
+                {"\"ops@example.org\"", "\"\\\"ops\\\"\""},
+                {"\"ops@example.org\"", "\"ops # comment\""},
+                {"\"ops@example.org\"", "\" ops@example.org\""},
+                {"\"ops@example.org\"", "\"ops\\u00e9\""}}) {
+            assertThat(check("relay", RELAY.replace(swap[0], swap[1]), RELAY)).as(swap[1]).contains("schema");
+        }
     }
 
     @Test

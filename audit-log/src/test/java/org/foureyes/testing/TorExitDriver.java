@@ -220,8 +220,8 @@ public class TorExitDriver {
     }
 
     public static ObjectNode monitor(boolean capture) {
-        return json("{\"capture\":{\"enabled\":" + capture + ",\"interface\":\"mirror0\",\"exit_tos\":32,"
-                + "\"filter\":\"ip[1] & 0xfc == 32\"},\"record\":{\"fields\":[\"dst_port\",\"asn\",\"country\"],"
+        return json("{\"capture\":{\"enabled\":" + capture + ",\"interface\":\"mirror0\",\"exit_tos\":32},"
+                + "\"record\":{\"fields\":[\"dst_port\",\"asn\",\"country\"],"
                 + "\"bucket_minutes\":60,\"retention_days\":30}}");
     }
 

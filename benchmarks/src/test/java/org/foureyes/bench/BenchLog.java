@@ -145,8 +145,8 @@ public final class BenchLog {
                     + "\"direction\":\"ingress\",\"destination\":\"swp8\"}]},\"firewall\":{\"default\":\"accept\","
                     + "\"rules\":[{\"action\":\"drop\",\"direction\":\"in\",\"proto\":\"tcp\",\"port\":"
                     + (1 + v % 65535) + "}]}}";
-            default -> "{\"capture\":{\"enabled\":true,\"interface\":\"mirror0\",\"exit_tos\":32,"
-                    + "\"filter\":\"ip[1] & 0xfc == 32\"},\"record\":{\"fields\":[\"dst_port\",\"asn\",\"country\"],"
+            default -> "{\"capture\":{\"enabled\":true,\"interface\":\"mirror0\",\"exit_tos\":32},"
+                    + "\"record\":{\"fields\":[\"dst_port\",\"asn\",\"country\"],"
                     + "\"bucket_minutes\":60,\"retention_days\":" + (1 + v % 30) + "}}";
         };
         try {

@@ -183,8 +183,8 @@ public final class WorkflowClient {
     }
 
     public static ObjectNode monitor(boolean capture, int retentionDays) {
-        return object("{\"capture\":{\"enabled\":" + capture + ",\"interface\":\"mirror0\",\"exit_tos\":32,"
-                + "\"filter\":\"ip[1] & 0xfc == 32\"},\"record\":{\"fields\":[\"dst_port\",\"asn\",\"country\"],"
+        return object("{\"capture\":{\"enabled\":" + capture + ",\"interface\":\"mirror0\",\"exit_tos\":32},"
+                + "\"record\":{\"fields\":[\"dst_port\",\"asn\",\"country\"],"
                 + "\"bucket_minutes\":60,\"retention_days\":" + retentionDays + "}}");
     }
 
