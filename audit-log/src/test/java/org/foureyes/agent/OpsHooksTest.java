@@ -184,8 +184,9 @@ class OpsHooksTest {
     }
 
     @Test
-    void hooks_changeIdWithNewline_headerKeepsOneLine() throws Exception {
-        // FOUREYES_CHANGE comes from the agent; a hook must not let it inject a line either.
+    void hooks_changeIdWithNewline_refusedAndNothingWritten() throws Exception {
+        // FOUREYES_CHANGE comes from the agent; no hook may let it inject a line (hook-lib.sh refuses
+        // it before anything is rendered).
         Map<String, String[]> hooks = Map.of(
                 "relay", new String[] {RELAY, "FOUREYES_RELAY_OUT", "foureyes.conf"},
                 "switch", new String[] {SWITCH, "FOUREYES_SWITCH_OUT", "apply.sh"},
@@ -203,9 +204,8 @@ class OpsHooksTest {
             p.getInputStream().readAllBytes();
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-            assertThat(p.exitValue()).as(h.getKey()).isZero();
-            assertThat(Files.readString(out.resolve(h.getValue()[2]))).as(h.getKey())
-                    .contains("change ?, configuration sha256 ?.").doesNotContain("Injected line");
+            assertThat(p.exitValue()).as(h.getKey()).isEqualTo(2);
+            assertThat(out.resolve(h.getValue()[2])).as(h.getKey()).doesNotExist();
         }
     }
 
