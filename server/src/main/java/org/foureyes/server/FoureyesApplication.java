@@ -25,6 +25,7 @@ import org.foureyes.server.core.LogBootstrap;
 import org.foureyes.server.core.LogConfiguration;
 import org.foureyes.server.core.LogKeySigner;
 import org.foureyes.server.core.LogKeys;
+import org.foureyes.server.core.SignerHighWaterMark;
 import org.foureyes.server.core.WitnessPusher;
 import org.foureyes.server.db.Dialect;
 import org.foureyes.server.db.JdbiLogStore;
@@ -103,9 +104,11 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
 
         // Services
         LogConfiguration log = config.getLog();
-        SignerKey logKey = LogKeys.loadOrCreate(Path.of(log.getKeyFile()), log.getOrigin(),
-                passphrase(log.getKeyPassphraseEnv()));
-        CheckpointSigner signer = new LogKeySigner(logKey, log.getOrigin());
+        Path keyFile = Path.of(log.getKeyFile());
+        SignerKey logKey = LogKeys.loadOrCreate(keyFile, log.getOrigin(), passphrase(log.getKeyPassphraseEnv()),
+                store.size());
+        CheckpointSigner signer = new LogKeySigner(logKey, log.getOrigin(),
+                SignerHighWaterMark.open(SignerHighWaterMark.beside(keyFile), log.getOrigin()));
         LogAppender appender = new LogAppender(jdbi, Dialect.of(jdbi), signer, clock,
                 environment.metrics(), LogAppender.Settings.DEFAULT, ledger);
         // Started in this order (appender first), stopped in reverse (the appender drains last).
