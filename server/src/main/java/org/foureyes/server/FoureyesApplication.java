@@ -45,6 +45,9 @@ import org.foureyes.server.core.Workflow;
 import org.foureyes.server.core.WorkflowConfiguration;
 import org.foureyes.server.core.WorkflowLifecycle;
 import org.foureyes.server.health.LedgerHealthCheck;
+import org.foureyes.server.health.StorageIntegrityHealthCheck;
+import org.foureyes.server.core.StorageIntegrity;
+import org.foureyes.server.resources.StorageProblemMappers;
 import org.foureyes.server.resources.ChangeResource;
 import org.foureyes.server.resources.ComponentResource;
 import org.foureyes.server.resources.PolicyResource;
@@ -133,7 +136,10 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
             server.setRegisterDefaultExceptionMappers(false);
         }
         ProblemMappers.register(environment.jersey());
-        environment.jersey().register(new LogResource(store, signer.verifierKey()));
+        StorageProblemMappers.register(environment.jersey());
+        StorageIntegrity integrity = new StorageIntegrity();
+        appender.haltOnCorruption(integrity);
+        environment.jersey().register(new LogResource(store, signer.verifierKey(), integrity));
         environment.jersey().register(new org.foureyes.server.resources.ReleaseResource(store));
         environment.jersey().register(new org.foureyes.server.resources.ExportResource(
                 new org.foureyes.server.core.LogExport(store), signer.verifierKey()));
@@ -153,6 +159,7 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         environment.healthChecks().register("logAppender", new LogAppenderHealthCheck(appender, Duration.ofSeconds(30)));
         environment.healthChecks().register("logKey", new LogKeyHealthCheck(signer, log.getOrigin()));
         environment.healthChecks().register("ledger", new LedgerHealthCheck(ledger));
+        environment.healthChecks().register("storedLog", new StorageIntegrityHealthCheck(integrity));
     }
 
     /** The clock of entry times, statement windows and rate limits; tests override it. */

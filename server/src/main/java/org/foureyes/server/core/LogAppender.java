@@ -157,6 +157,8 @@ public final class LogAppender implements Managed {
     private record Tip(long size, byte[] root, byte[] lastLeafHash, long lastTimeMs, CompactRange range) {
     }
 
+    private volatile StorageIntegrity integrity; // null: not watched
+
     private Session session; // writer thread only
     private Tip tip; // writer thread only
     private long committedSize = -1; // writer thread only: head size after our last commit, -1 if unknown
@@ -258,6 +260,11 @@ public final class LogAppender implements Managed {
         while ((p = queue.poll()) != null) {
             p.future().completeExceptionally(new AppendFailedException("the log appender stopped before writing this entry", null));
         }
+    }
+
+    /** From now on, refuse to extend the tree once {@code integrity} reports corrupt stored hashes. */
+    public void haltOnCorruption(StorageIntegrity integrity) {
+        this.integrity = integrity;
     }
 
     /** Whether the writer thread runs. */
@@ -482,6 +489,12 @@ public final class LogAppender implements Managed {
     }
 
     private Written write(Session sess, List<Pending> batch) throws LogStoreException, SQLException {
+        StorageIntegrity watched = integrity;
+        String corrupt = watched == null ? null : watched.problem();
+        if (corrupt != null) {
+            throw new IllegalStateException("stored hashes disagree with the signed log (" + corrupt
+                    + "); refusing to extend the tree");
+        }
         Handle h = sess.handle;
         LogHead head = sess.writes.head();
         long size = head.size();

@@ -14,6 +14,8 @@ import org.foureyes.server.api.Receipt;
 import org.foureyes.server.db.JdbiLogStore;
 import org.foureyes.server.db.StoredCheckpoint;
 import org.foureyes.server.db.StoredEntry;
+import org.foureyes.server.db.StorageCorruptException;
+import org.foureyes.server.db.StoredTreeCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,6 +121,16 @@ public final class LogBootstrap implements Managed {
         } catch (Exception e) {
             throw new IllegalStateException("the latest stored checkpoint (size " + latest.size()
                     + ") does not verify under the configured log key: " + e.getMessage(), e);
+        }
+        try {
+            long t0 = System.nanoTime();
+            StoredTreeCheck.verify(store.jdbi(), latest.size(), latest.rootHash());
+            LOG.info("stored tree of {} entries checked against the signed root in {} ms", latest.size(),
+                    (System.nanoTime() - t0) / 1_000_000);
+        } catch (StorageCorruptException e) {
+            throw new IllegalStateException("refusing to start: " + e.getMessage() + ". Proofs built from the"
+                    + " stored hashes would not verify, and extending the tree would sign over them. Restore the"
+                    + " database from a backup that holds this checkpoint (size " + latest.size() + ") or later.", e);
         }
         LOG.info("log {} at size {}, verifier key {}", signer.origin(), latest.size(), signer.verifierKey());
         return latest;
