@@ -32,6 +32,7 @@ class StorageFaultTest {
     void setUp() {
         TestApp.CLOCK = TestClock.ticking();
         data = AppTestSupport.tempDir("foureyes-faults");
+        dbUrl = TestDatabase.sqliteUrl(data.resolve("foureyes.db"));
     }
 
     @AfterEach
@@ -39,14 +40,17 @@ class StorageFaultTest {
         stop();
     }
 
+    private String dbUrl;
+    private String dbDriver = "org.sqlite.JDBC";
+
     private DropwizardAppExtension<FoureyesConfiguration> newApp() {
         return new DropwizardAppExtension<>(TestApp.class, ResourceHelpers.resourceFilePath("test-config.yml"),
                 ConfigOverride.config("dataDir", data.toString()),
                 ConfigOverride.config("policyFile", AppTestSupport.policyFile().toString()),
                 ConfigOverride.config("log.origin", AppTestSupport.ORIGIN),
                 ConfigOverride.config("log.keyFile", keyFile().toString()),
-                ConfigOverride.config("database.driverClass", "org.sqlite.JDBC"),
-                ConfigOverride.config("database.url", TestDatabase.sqliteUrl(data.resolve("foureyes.db"))));
+                ConfigOverride.config("database.driverClass", dbDriver),
+                ConfigOverride.config("database.url", dbUrl));
     }
 
     private Path keyFile() {
@@ -174,5 +178,86 @@ class StorageFaultTest {
         Files.write(keyFile(), new byte[0]);
 
         assertThat(startFails()).contains(keyFile().toString()).contains("is empty");
+    }
+
+    // ---------------------------------------------------------------- item 13: corrupted stored hashes
+
+    @Test
+    void inclusionProof_leafHashFlippedWhileRunning_storageCorruptHealthRedAndAppendsRefused() throws Exception {
+        WorkflowClient api = start();
+        api.request("rene", "relay", relay("one"));
+        api.request("rene", "relay", relay("two"));
+        assertThat(api.get("/v1/log/proof/inclusion?index=1&size=3").status()).isEqualTo(200);
+        flipLeafHash(1);
+
+        WorkflowClient.Answer proof = api.get("/v1/log/proof/inclusion?index=1&size=3");
+        assertThat(proof.status()).as(proof.body()).isEqualTo(500);
+        assertThat(proof.json().get("type").asText()).isEqualTo("https://foureyes.dev/problems/storage-corrupt");
+        WorkflowClient.Answer consistency = api.get("/v1/log/proof/consistency?from=1&to=3");
+        assertThat(consistency.status()).as(consistency.body()).isEqualTo(500);
+
+        String health = health();
+        assertThat(health).contains("\"storedLog\":{\"healthy\":false");
+        WorkflowClient.Answer append = api.post("/v1/changes", api.requestStatement("rene", "relay",
+                relay("three"), false));
+        assertThat(append.status()).as(append.body()).isEqualTo(503);
+        assertThat(api.logSize()).isEqualTo(3);
+    }
+
+    @Test
+    void start_leafHashFlipped_refusesToStartNamingTheDisagreement() throws Exception {
+        WorkflowClient api = start();
+        api.request("rene", "relay", relay("one"));
+        stop();
+        flipLeafHash(0);
+
+        assertThat(startFails()).contains("refusing to start").contains("signed checkpoint has root")
+                .contains("Restore the database");
+    }
+
+    private void flipLeafHash(long seq) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(dbUrl);
+                java.sql.PreparedStatement st = c.prepareStatement(
+                        "UPDATE log_entries SET leaf_hash = ? WHERE seq = ?")) {
+            byte[] bad = new byte[32];
+            bad[0] = 1;
+            st.setBytes(1, bad);
+            st.setLong(2, seq);
+            assertThat(st.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    private String health() {
+        return app.client().target("http://localhost:" + app.getAdminPort() + "/healthcheck").request()
+                .get().readEntity(String.class);
+    }
+
+    // ---------------------------------------------------------------- item 14: the database disappears
+
+    @Test
+    void checkpoint_databaseDroppedWhileRunning_answers503WithRetryAfter() throws Exception {
+        try (TestDatabase pg = TestDatabase.postgres()) {
+            dbUrl = pg.url();
+            dbDriver = pg.driverClass();
+            WorkflowClient api = start();
+            assertThat(api.get("/v1/log/checkpoint").status()).isEqualTo(200);
+            String schema = pg.url().replaceAll(".*currentSchema=", "");
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(TestDatabase.postgresBaseUrl());
+                    java.sql.Statement st = c.createStatement()) {
+                st.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+
+            for (String path : List.of("/v1/log/checkpoint", "/v1/log/entries?start=0&end=1",
+                    "/v1/log/proof/inclusion?index=0&size=1")) {
+                jakarta.ws.rs.core.Response r = app.client().target("http://localhost:" + app.getLocalPort() + path)
+                        .request().get();
+                String body = r.readEntity(String.class);
+                assertThat(r.getStatus()).as(path + ": " + body).isEqualTo(503);
+                assertThat(r.getHeaderString("Retry-After")).as(path).isNotBlank();
+                assertThat(r.getMediaType().toString()).startsWith("application/problem+json");
+                assertThat(body).contains("database-unavailable");
+            }
+            stop();
+        }
     }
 }
