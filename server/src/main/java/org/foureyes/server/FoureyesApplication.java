@@ -159,7 +159,7 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         environment.healthChecks().register("logAppender", new LogAppenderHealthCheck(appender, Duration.ofSeconds(30)));
         environment.healthChecks().register("logKey", new LogKeyHealthCheck(signer, log.getOrigin()));
         environment.healthChecks().register("ledger", new LedgerHealthCheck(ledger));
-        environment.healthChecks().register("storedLog", new StorageIntegrityHealthCheck(integrity));
+        environment.healthChecks().register("storedLog", new StorageIntegrityHealthCheck(integrity, store));
     }
 
     /** The clock of entry times, statement windows and rate limits; tests override it. */

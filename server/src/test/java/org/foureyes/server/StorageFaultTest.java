@@ -257,6 +257,7 @@ class StorageFaultTest {
                 assertThat(r.getMediaType().toString()).startsWith("application/problem+json");
                 assertThat(body).contains("database-unavailable");
             }
+            assertThat(health()).contains("\"storedLog\":{\"healthy\":false").contains("cannot be read");
             stop();
         }
     }
