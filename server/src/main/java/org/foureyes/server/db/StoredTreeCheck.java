@@ -8,14 +8,15 @@ import java.util.List;
 import java.util.Map;
 import org.foureyes.auditlog.CompactRange;
 import org.foureyes.auditlog.NodeId;
+import org.foureyes.auditlog.Rfc6962;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * Recomputes the whole tree from the stored leaf hashes and compares every stored tree node and
  * the root with the signed checkpoint. One pass, {@value #CHUNK} leaves per query: about n/16
- * stored nodes and 2n hashes for n entries (docs/storage.md has the cost). Entry bytes are not
- * rehashed here: the appender checks the last entry against its stored leaf hash, an export
- * verification checks them all.
+ * stored nodes and 2n hashes for n entries (docs/storage.md has the cost). Of the entry bytes
+ * only the last entry's are rehashed (the next entry's prev names it); an export verification
+ * checks them all.
  */
 public final class StoredTreeCheck {
     static final int CHUNK = 16_384;
@@ -46,6 +47,15 @@ public final class StoredTreeCheck {
                     });
                 }
                 compare(dao, computed);
+            }
+            if (size > 0) {
+                // The entry the next one's prev will name: its bytes must give its stored leaf hash.
+                List<StoredEntry> last = h.attach(LogEntryDao.class).range(size - 1, size);
+                if (last.size() != 1 || !MessageDigest.isEqual(Rfc6962.leafHash(last.get(0).entry()),
+                        last.get(0).leafHash())) {
+                    throw new StorageCorruptException("the stored entry " + (size - 1) + " does not hash to its"
+                            + " stored leaf hash");
+                }
             }
             if (!MessageDigest.isEqual(range.root(), signedRoot)) {
                 throw new StorageCorruptException("the stored leaf hashes of the log give the root "

@@ -67,4 +67,12 @@ class StoredTreeCheckTest {
         assertThatThrownBy(() -> StoredTreeCheck.verify(jdbi, head.size(), head.rootHash()))
                 .isInstanceOf(StorageCorruptException.class);
     }
+
+    @Test
+    void verify_lastEntryBytesChanged_saysItDoesNotHashToItsLeaf() {
+        jdbi.useHandle(h -> h.execute("UPDATE log_entries SET entry = ? WHERE seq = ?",
+                (Object) "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), head.size() - 1));
+        assertThatThrownBy(() -> StoredTreeCheck.verify(jdbi, head.size(), head.rootHash()))
+                .isInstanceOf(StorageCorruptException.class).hasMessageContaining("does not hash to its stored leaf");
+    }
 }
