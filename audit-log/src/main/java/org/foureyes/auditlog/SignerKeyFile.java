@@ -5,8 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -106,12 +108,25 @@ public final class SignerKeyFile {
      */
     public static SignerKey read(Path path, char[] passphrase) throws IOException, KeyFileException {
         checkMode(path);
-        if (Files.size(path) > MAX_FILE_SIZE) {
-            throw new KeyFileException("key file " + path + " is larger than " + MAX_FILE_SIZE + " bytes");
+        byte[] bytes;
+        try {
+            if (Files.size(path) > MAX_FILE_SIZE) {
+                throw new KeyFileException("key file " + path + " is larger than " + MAX_FILE_SIZE
+                        + " bytes, so it is not a key file; check the path");
+            }
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new KeyFileException("key file " + path + " does not exist; check the path", e);
+        } catch (AccessDeniedException e) {
+            throw new KeyFileException("key file " + path + " cannot be read by this user; run as its owner, or"
+                    + " chown it to this user and chmod 600 it", e);
         }
-        byte[] bytes = Files.readAllBytes(path);
         String text = new String(bytes, StandardCharsets.UTF_8);
         Arrays.fill(bytes, (byte) 0);
+        if (text.isBlank()) {
+            throw new KeyFileException("key file " + path + " is empty; restore it from a backup (a new key is a"
+                    + " new identity: agents and auditors pin the old one)");
+        }
         if (text.startsWith(MAGIC + "\n")) {
             if (passphrase == null) {
                 throw new KeyFileException("key file " + path + " is encrypted: a passphrase is needed");
@@ -126,8 +141,20 @@ public final class SignerKeyFile {
     }
 
     private static void checkMode(Path path) throws IOException, KeyFileException {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
-        Set<PosixFilePermission> others = EnumSet.copyOf(perms);
+        Set<PosixFilePermission> perms;
+        try {
+            perms = Files.getPosixFilePermissions(path);
+        } catch (NoSuchFileException e) {
+            throw new KeyFileException("key file " + path + " does not exist; check the path", e);
+        }
+        // Checked before reading: root could read a 0000 file, and nobody else should be able to.
+        if (!perms.contains(PosixFilePermission.OWNER_READ)) {
+            throw new KeyFileException("key file " + path + " has mode " + octal(perms)
+                    + ", so its owner cannot read it; run: chmod 600 " + path);
+        }
+        // Not EnumSet.copyOf(perms): it throws on an empty set (mode 0000).
+        Set<PosixFilePermission> others = EnumSet.noneOf(PosixFilePermission.class);
+        others.addAll(perms);
         others.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
                 PosixFilePermission.OWNER_EXECUTE));
         if (!others.isEmpty()) {
@@ -148,7 +175,8 @@ public final class SignerKeyFile {
         try {
             return SignerKey.parse(line);
         } catch (KeyFormatException e) {
-            throw new KeyFileException("key file " + path + ": " + e.getMessage(), e);
+            throw new KeyFileException("key file " + path + " does not hold a signer key (" + e.getMessage()
+                    + "); restore it from a backup", e);
         }
     }
 

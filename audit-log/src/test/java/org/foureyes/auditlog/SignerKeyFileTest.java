@@ -149,6 +149,45 @@ class SignerKeyFileTest {
         assertThat(f).doesNotExist();
     }
 
+    @Test
+    void read_mode0000_refusedAsKeyFileExceptionNamingModeAndChmod() throws Exception {
+        Path f = dir.resolve("log.key");
+        SignerKeyFile.write(f, key, null);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("---------"));
+        // Before: IllegalArgumentException "Collection is empty" from EnumSet.copyOf.
+        assertThatThrownBy(() -> SignerKeyFile.read(f, null))
+                .isInstanceOf(KeyFileException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("0000")
+                .hasMessageContaining("chmod 600 " + f);
+    }
+
+    @Test
+    void read_emptyFile_refusedSayingEmpty() throws Exception {
+        Path f = dir.resolve("log.key");
+        writeOwnerOnly(f, "");
+        assertThatThrownBy(() -> SignerKeyFile.read(f, null))
+                .isInstanceOf(KeyFileException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("is empty");
+    }
+
+    @Test
+    void read_garbage_refusedSayingNoSignerKeyWithoutContent() throws Exception {
+        Path f = dir.resolve("log.key");
+        writeOwnerOnly(f, "secret-looking garbage\n");
+        assertThatThrownBy(() -> SignerKeyFile.read(f, null))
+                .isInstanceOf(KeyFileException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("does not hold a signer key")
+                .message().doesNotContain("secret-looking");
+    }
+
+    @Test
+    void read_missingFile_refusedAsKeyFileException() {
+        Path f = dir.resolve("absent.key");
+        assertThatThrownBy(() -> SignerKeyFile.read(f, null))
+                .isInstanceOf(KeyFileException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("does not exist");
+    }
+
     private static void writeOwnerOnly(Path f, String content) throws Exception {
         Files.deleteIfExists(f);
         Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

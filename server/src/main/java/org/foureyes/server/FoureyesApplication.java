@@ -25,6 +25,7 @@ import org.foureyes.server.core.LogBootstrap;
 import org.foureyes.server.core.LogConfiguration;
 import org.foureyes.server.core.LogKeySigner;
 import org.foureyes.server.core.LogKeys;
+import org.foureyes.server.core.SignerHighWaterMark;
 import org.foureyes.server.core.WitnessPusher;
 import org.foureyes.server.db.Dialect;
 import org.foureyes.server.db.JdbiLogStore;
@@ -44,6 +45,9 @@ import org.foureyes.server.core.Workflow;
 import org.foureyes.server.core.WorkflowConfiguration;
 import org.foureyes.server.core.WorkflowLifecycle;
 import org.foureyes.server.health.LedgerHealthCheck;
+import org.foureyes.server.health.StorageIntegrityHealthCheck;
+import org.foureyes.server.core.StorageIntegrity;
+import org.foureyes.server.resources.StorageProblemMappers;
 import org.foureyes.server.resources.ChangeResource;
 import org.foureyes.server.resources.ComponentResource;
 import org.foureyes.server.resources.PolicyResource;
@@ -103,9 +107,11 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
 
         // Services
         LogConfiguration log = config.getLog();
-        SignerKey logKey = LogKeys.loadOrCreate(Path.of(log.getKeyFile()), log.getOrigin(),
-                passphrase(log.getKeyPassphraseEnv()));
-        CheckpointSigner signer = new LogKeySigner(logKey, log.getOrigin());
+        Path keyFile = Path.of(log.getKeyFile());
+        SignerKey logKey = LogKeys.loadOrCreate(keyFile, log.getOrigin(), passphrase(log.getKeyPassphraseEnv()),
+                store.size());
+        CheckpointSigner signer = new LogKeySigner(logKey, log.getOrigin(),
+                SignerHighWaterMark.open(SignerHighWaterMark.beside(keyFile), log.getOrigin()));
         LogAppender appender = new LogAppender(jdbi, Dialect.of(jdbi), signer, clock,
                 environment.metrics(), LogAppender.Settings.DEFAULT, ledger);
         // Started in this order (appender first), stopped in reverse (the appender drains last).
@@ -130,7 +136,10 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
             server.setRegisterDefaultExceptionMappers(false);
         }
         ProblemMappers.register(environment.jersey());
-        environment.jersey().register(new LogResource(store, signer.verifierKey()));
+        StorageProblemMappers.register(environment.jersey());
+        StorageIntegrity integrity = new StorageIntegrity();
+        appender.haltOnCorruption(integrity);
+        environment.jersey().register(new LogResource(store, signer.verifierKey(), integrity));
         environment.jersey().register(new org.foureyes.server.resources.ReleaseResource(store));
         environment.jersey().register(new org.foureyes.server.resources.ExportResource(
                 new org.foureyes.server.core.LogExport(store), signer.verifierKey()));
@@ -150,6 +159,7 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         environment.healthChecks().register("logAppender", new LogAppenderHealthCheck(appender, Duration.ofSeconds(30)));
         environment.healthChecks().register("logKey", new LogKeyHealthCheck(signer, log.getOrigin()));
         environment.healthChecks().register("ledger", new LedgerHealthCheck(ledger));
+        environment.healthChecks().register("storedLog", new StorageIntegrityHealthCheck(integrity, store));
     }
 
     /** The clock of entry times, statement windows and rate limits; tests override it. */

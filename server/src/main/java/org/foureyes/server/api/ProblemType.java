@@ -23,6 +23,10 @@ public enum ProblemType {
     LOG_EMPTY("log-empty", "Log is empty", 503),
     /** The log cannot take appends right now (stopping, queue full, or the database failed). */
     LOG_UNAVAILABLE("log-unavailable", "Log unavailable", 503),
+    /** The database cannot be read right now (gone, unreachable, or not the log's schema); retry later. */
+    DATABASE_UNAVAILABLE("database-unavailable", "Database unavailable", 503),
+    /** Hashes read from storage disagree with the signed log; nothing built from them is served. */
+    STORAGE_CORRUPT("storage-corrupt", "Stored log corrupt", 500),
     /** Another HTTP error without a more specific type. */
     HTTP_ERROR("http-error", "HTTP error", 400),
     INTERNAL("internal-error", "Internal server error", 500);

@@ -1,5 +1,6 @@
 package org.foureyes.server.core;
 
+import java.util.Optional;
 import org.foureyes.auditlog.Checkpoint;
 import org.foureyes.auditlog.VerifierKey;
 
@@ -17,4 +18,12 @@ public interface CheckpointSigner {
 
     /** The checkpoint as a C2SP signed note with the log key. */
     String sign(Checkpoint checkpoint);
+
+    /**
+     * The key's high-water mark (the largest checkpoint it signed), which the appender advances
+     * before each signature; empty for a signer without one (tests, benchmarks of other parts).
+     */
+    default Optional<SignerHighWaterMark> highWaterMark() {
+        return Optional.empty();
+    }
 }

@@ -14,6 +14,8 @@ import org.foureyes.server.api.Receipt;
 import org.foureyes.server.db.JdbiLogStore;
 import org.foureyes.server.db.StoredCheckpoint;
 import org.foureyes.server.db.StoredEntry;
+import org.foureyes.server.db.StorageCorruptException;
+import org.foureyes.server.db.StoredTreeCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +50,14 @@ public final class LogBootstrap implements Managed {
 
     @Override
     public void start() throws Exception {
+        SignerHighWaterMark mark = signer.highWaterMark().orElse(null);
         if (store.size() == 0) {
+            if (mark != null) {
+                // A recreated database with a key that has signed before: a new genesis would fork.
+                mark.check(0, null, s -> {
+                    throw new IllegalStateException("the log is empty");
+                });
+            }
             InitialPolicy p = policy.get();
             try {
                 Receipt r = appender.append(Genesis.draft(signer.origin(), signer.verifierKey(), p.document(),
@@ -63,10 +72,29 @@ public final class LogBootstrap implements Managed {
                 LOG.info("another instance wrote the genesis entry first");
             }
         }
-        checkOwnLog();
+        StoredCheckpoint latest = checkOwnLog();
+        if (mark != null) {
+            checkMark(mark, latest);
+        }
     }
 
-    private void checkOwnLog() {
+    /** Refuses to start on a database behind or beside what the key signed; adopts a log without a mark. */
+    private void checkMark(SignerHighWaterMark mark, StoredCheckpoint latest) {
+        SignerHighWaterMark.Verdict v = mark.check(latest.size(), latest.rootHash(), store::root);
+        switch (v) {
+            case NO_MARK -> LOG.info("signer high-water mark {} created at size {}", mark.file(), latest.size());
+            case UNCOMMITTED -> LOG.warn("the last checkpoint this key signed (size {}) was never committed (the"
+                    + " server stopped between signing and committing); the log continues from size {}",
+                    mark.current().map(SignerHighWaterMark.Mark::size).orElse(0L), latest.size());
+            default -> {
+            }
+        }
+        if (v != SignerHighWaterMark.Verdict.AHEAD) {
+            mark.confirm(latest.size(), latest.rootHash());
+        }
+    }
+
+    private StoredCheckpoint checkOwnLog() {
         List<StoredEntry> first = store.entries(0, 1);
         if (first.isEmpty()) {
             throw new IllegalStateException("the log has no genesis entry after start");
@@ -94,7 +122,18 @@ public final class LogBootstrap implements Managed {
             throw new IllegalStateException("the latest stored checkpoint (size " + latest.size()
                     + ") does not verify under the configured log key: " + e.getMessage(), e);
         }
+        try {
+            long t0 = System.nanoTime();
+            StoredTreeCheck.verify(store.jdbi(), latest.size(), latest.rootHash());
+            LOG.info("stored tree of {} entries checked against the signed root in {} ms", latest.size(),
+                    (System.nanoTime() - t0) / 1_000_000);
+        } catch (StorageCorruptException e) {
+            throw new IllegalStateException("refusing to start: " + e.getMessage() + ". Proofs built from the"
+                    + " stored hashes would not verify, and extending the tree would sign over them. Restore the"
+                    + " database from a backup that holds this checkpoint (size " + latest.size() + ") or later.", e);
+        }
         LOG.info("log {} at size {}, verifier key {}", signer.origin(), latest.size(), signer.verifierKey());
+        return latest;
     }
 
     @Override

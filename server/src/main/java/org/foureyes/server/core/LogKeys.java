@@ -10,7 +10,7 @@ import org.foureyes.auditlog.SignerKeyFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Loads the log key at start, creating it on first start. */
+/** Loads the log key at start, creating it on the first start of an empty log. */
 public final class LogKeys {
     private static final Logger LOG = LoggerFactory.getLogger(LogKeys.class);
 
@@ -18,15 +18,30 @@ public final class LogKeys {
     }
 
     /**
-     * Reads the log key from {@code keyFile}, or, if the file does not exist, generates a key named
-     * {@code origin}, writes it there (mode 0600, encrypted if a passphrase is given) and logs its
-     * verifier key.
+     * Reads the log key from {@code keyFile}, or, if the file does not exist and the log is empty,
+     * generates a key named {@code origin}, writes it there (mode 0600, encrypted if a passphrase is
+     * given) and logs its verifier key.
      *
+     * @param logSize entries in the stored log: a key is created only for an empty log, because a
+     *     new key cannot sign an existing log's checkpoints (agents and auditors pin the old one)
      * @throws IllegalStateException with a message for the operator if the key cannot be read or
      *     created, or its name is not {@code origin}
      */
-    public static SignerKey loadOrCreate(Path keyFile, String origin, char[] passphraseOrNull) {
+    public static SignerKey loadOrCreate(Path keyFile, String origin, char[] passphraseOrNull, long logSize) {
         if (!Files.exists(keyFile)) {
+            if (logSize > 0) {
+                throw new IllegalStateException("the log key " + keyFile.toAbsolutePath() + " does not exist, but"
+                        + " the database holds the log " + origin + " with " + logSize + " entries, signed with"
+                        + " that key. Restore the key file from its backup (or fix log.keyFile). A new key cannot"
+                        + " continue this log: agents and auditors pin the old one.");
+            }
+            Path mark = SignerHighWaterMark.beside(keyFile);
+            if (Files.exists(mark)) {
+                throw new IllegalStateException("the log key " + keyFile.toAbsolutePath() + " does not exist, but its"
+                        + " high-water mark " + mark.toAbsolutePath() + " does: that key has signed checkpoints."
+                        + " Restore the key file and the database from backup; or, to start a new log, choose a new"
+                        + " log.origin and log.keyFile.");
+            }
             return create(keyFile, origin, passphraseOrNull);
         }
         SignerKey key;

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
@@ -54,6 +55,12 @@ public interface TreeNodeDao {
      */
     @SqlQuery("SELECT 0 AS level, seq AS idx, leaf_hash AS hash FROM log_entries WHERE seq IN (<seqs>)")
     List<StoredNode> findLeaves(@BindList("seqs") List<Long> seqs);
+
+    /** The leaf hashes of entries {@code start <= seq < end}, in seq order (a range scan of the primary key). */
+    @SqlQuery("SELECT 0 AS level, seq AS idx, leaf_hash AS hash FROM log_entries WHERE seq >= :start AND seq < :end"
+            + " ORDER BY seq")
+    List<StoredNode> leafRange(@Bind("start") long start,
+            @Bind("end") long end);
 
     /**
      * The hashes of {@code nodes} that exist, in no particular order: leaves from

@@ -17,6 +17,8 @@ import org.foureyes.auditlog.VerifierKey;
 import org.foureyes.server.api.ConsistencyProof;
 import org.foureyes.server.api.InclusionProof;
 import org.foureyes.server.api.ProblemType;
+import org.foureyes.server.core.StorageIntegrity;
+import org.foureyes.server.core.VerifiedProofs;
 import org.foureyes.server.db.JdbiLogStore;
 import org.foureyes.server.db.StoredCheckpoint;
 import org.foureyes.server.db.StoredEntry;
@@ -35,10 +37,17 @@ public class LogResource {
 
     private final JdbiLogStore store;
     private final VerifierKey logKey;
+    private final VerifiedProofs proofs;
 
     public LogResource(JdbiLogStore store, VerifierKey logKey) {
+        this(store, logKey, new StorageIntegrity());
+    }
+
+    /** @param integrity told when a proof read from storage does not verify against the signed root */
+    public LogResource(JdbiLogStore store, VerifierKey logKey, StorageIntegrity integrity) {
         this.store = store;
         this.logKey = logKey;
+        this.proofs = new VerifiedProofs(store, logKey, integrity);
     }
 
     /** The log's verifier key, one line, for auditors and agents to pin. */
@@ -110,7 +119,8 @@ public class LogResource {
     public InclusionProof inclusion(@QueryParam("index") String indexParam, @QueryParam("size") String sizeParam) {
         long index = number("index", indexParam);
         long size = number("size", sizeParam);
-        long logSize = latest().size();
+        StoredCheckpoint latest = latest();
+        long logSize = latest.size();
         if (size > logSize) {
             throw badRange("size " + size + " is beyond the log, whose latest checkpoint has size " + logSize
                     + "; ask for size <= " + logSize + ".");
@@ -119,9 +129,9 @@ public class LogResource {
             throw badRange("index " + index + " is not in a tree of size " + size + "; ask for index < size.");
         }
         try {
-            return new InclusionProof(index, size, base64(store.inclusionProof(index, size)));
+            return new InclusionProof(index, size, base64(proofs.inclusion(index, size, latest)));
         } catch (LogStoreException e) {
-            throw new IllegalStateException("cannot read the proof from storage: " + e.getMessage(), e);
+            throw storageFailure(e);
         }
     }
 
@@ -136,16 +146,25 @@ public class LogResource {
             throw badRange("from " + from + " is after to " + to + "; a consistency proof goes from an older,"
                     + " smaller tree to a newer one.");
         }
-        long logSize = latest().size();
+        StoredCheckpoint latest = latest();
+        long logSize = latest.size();
         if (to > logSize) {
             throw badRange("to " + to + " is beyond the log, whose latest checkpoint has size " + logSize
                     + "; ask for to <= " + logSize + ".");
         }
         try {
-            return new ConsistencyProof(from, to, base64(store.consistencyProof(from, to)));
+            return new ConsistencyProof(from, to, base64(proofs.consistency(from, to, latest)));
         } catch (LogStoreException e) {
-            throw new IllegalStateException("cannot read the proof from storage: " + e.getMessage(), e);
+            throw storageFailure(e);
         }
+    }
+
+    /** A database failure under the proof read is the database's (503); anything else is ours. */
+    private static RuntimeException storageFailure(LogStoreException e) {
+        if (e.getCause() instanceof org.jdbi.v3.core.JdbiException jdbi) {
+            return jdbi;
+        }
+        return new IllegalStateException("cannot read the proof from storage: " + e.getMessage(), e);
     }
 
     private StoredCheckpoint latest() {

@@ -20,17 +20,17 @@ class LogKeysTest {
     @Test
     void loadOrCreate_absentFile_createsKeyNamedAfterOriginWithMode0600() throws Exception {
         Path file = dir.resolve("sub/log.key");
-        SignerKey created = LogKeys.loadOrCreate(file, ORIGIN, null);
+        SignerKey created = LogKeys.loadOrCreate(file, ORIGIN, null, 0);
         assertThat(created.name()).isEqualTo(ORIGIN);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(LogKeys.loadOrCreate(file, ORIGIN, null)).isEqualTo(created);
+        assertThat(LogKeys.loadOrCreate(file, ORIGIN, null, 0)).isEqualTo(created);
     }
 
     @Test
     void loadOrCreate_keyOfAnotherName_refusesToStartNamingBoth() throws Exception {
         Path file = dir.resolve("log.key");
         SignerKeyFile.write(file, SignerKey.generate("someone-else"), null);
-        assertThatThrownBy(() -> LogKeys.loadOrCreate(file, ORIGIN, null))
+        assertThatThrownBy(() -> LogKeys.loadOrCreate(file, ORIGIN, null, 0))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("someone-else").hasMessageContaining(ORIGIN)
                 .hasMessageContaining("must equal the origin");
@@ -39,10 +39,39 @@ class LogKeysTest {
     @Test
     void loadOrCreate_encryptedWithPassphrase_roundTrips() {
         Path file = dir.resolve("log.key");
-        SignerKey created = LogKeys.loadOrCreate(file, ORIGIN, "pw".toCharArray());
-        assertThat(LogKeys.loadOrCreate(file, ORIGIN, "pw".toCharArray())).isEqualTo(created);
-        assertThatThrownBy(() -> LogKeys.loadOrCreate(file, ORIGIN, null))
+        SignerKey created = LogKeys.loadOrCreate(file, ORIGIN, "pw".toCharArray(), 0);
+        assertThat(LogKeys.loadOrCreate(file, ORIGIN, "pw".toCharArray(), 0)).isEqualTo(created);
+        assertThatThrownBy(() -> LogKeys.loadOrCreate(file, ORIGIN, null, 0))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("passphrase");
+    }
+
+    @Test
+    void loadOrCreate_absentFileOnNonEmptyLog_refusesWithoutCreatingAKey() {
+        Path file = dir.resolve("log.key");
+        assertThatThrownBy(() -> LogKeys.loadOrCreate(file, ORIGIN, null, 7))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("7 entries")
+                .hasMessageContaining("Restore the key file");
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void loadOrCreate_absentFileBesideAHighWaterMark_refusesWithoutCreatingAKey() throws Exception {
+        Path file = dir.resolve("log.key");
+        SignerHighWaterMark.open(SignerHighWaterMark.beside(file), ORIGIN).confirm(3, new byte[32]);
+        assertThatThrownBy(() -> LogKeys.loadOrCreate(file, ORIGIN, null, 0))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("high-water mark");
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void loadOrCreate_mode0000_refusesNamingTheFileAndTheFix() throws Exception {
+        Path file = dir.resolve("log.key");
+        SignerKeyFile.write(file, SignerKey.generate(ORIGIN), null);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
+        assertThatThrownBy(() -> LogKeys.loadOrCreate(file, ORIGIN, null, 5))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(file.toAbsolutePath().toString()).hasMessageContaining("chmod 600");
     }
 
     @Test
