@@ -25,6 +25,7 @@ import org.foureyes.auditlog.SignerKey;
 import org.foureyes.server.core.EntryDraft;
 import org.foureyes.server.core.LogAppender;
 import org.foureyes.server.core.LogKeySigner;
+import org.foureyes.server.core.SignerHighWaterMark;
 import org.foureyes.server.db.Dialect;
 import org.foureyes.server.db.JdbiLogStore;
 import org.foureyes.server.db.Migrations;
@@ -171,7 +172,13 @@ public class DurableAppendBench {
             Migrations.apply(ds);
             jdbi = Jdbi.create(ds).installPlugin(new SqlObjectPlugin());
             SignerKey key = SignerKey.generate(ORIGIN);
-            appender = new LogAppender(jdbi, Dialect.of(jdbi), new LogKeySigner(key, ORIGIN), Clock.systemUTC(),
+            // As the server runs it: the signer's high-water mark beside the key (docs/keys-and-notes.md),
+            // advanced durably before each checkpoint is signed. bench.mark=off measures without it.
+            LogKeySigner signer = "off".equals(System.getProperty("bench.mark", "on"))
+                    ? new LogKeySigner(key, ORIGIN)
+                    : new LogKeySigner(key, ORIGIN, SignerHighWaterMark.open(
+                            SignerHighWaterMark.beside(file.resolveSibling(file.getFileName() + ".key")), ORIGIN));
+            appender = new LogAppender(jdbi, Dialect.of(jdbi), signer, Clock.systemUTC(),
                     metrics, LogAppender.Settings.DEFAULT);
             appender.start();
         }
