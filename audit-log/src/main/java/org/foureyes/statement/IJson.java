@@ -17,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.Map;
 import org.foureyes.statement.IJsonException.Violation;
 
@@ -170,8 +169,7 @@ public final class IJson {
                     + " levels at " + ptr.shown());
         }
         if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
                 ptr.push(e.getKey());
                 checkString(e.getKey(), ptr.toString(), "member name");
                 check(e.getValue(), ptr, depth + 1);
