@@ -32,8 +32,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.foureyes.statement.IJson;
-import org.foureyes.statement.IJsonException;
 
 /**
  * One log entry: a compact JSON object stored and hashed as its exact UTF-8 bytes, members in
@@ -179,12 +177,6 @@ public final class LogEntry {
         }
         if (root == null || !root.isObject()) {
             throw new EntryFormatException("not a JSON object");
-        }
-        try {
-            // the page refuses the same entries (verify.js parseJsonStrict): one reading everywhere
-            IJson.check(root);
-        } catch (IJsonException e) {
-            throw new EntryFormatException("not I-JSON (RFC 7493): " + e.getMessage(), e);
         }
         List<String> names = new ArrayList<>();
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {

@@ -193,14 +193,6 @@ class LogEntryTest {
     }
 
     @Test
-    void parse_loneSurrogateInFacts_refusedAsNotIJson() {
-        String text = GOOD.replace("\"approved\"", "\"appro\\ud800ved\"");
-
-        assertThatThrownBy(() -> LogEntry.parse(text.getBytes(UTF_8))).isInstanceOf(EntryFormatException.class)
-                .hasMessageContaining("not I-JSON").hasMessageContaining("lone surrogate");
-    }
-
-    @Test
     void parse_utf16_throwsEntryFormatException() {
         byte[] utf16 = GOOD.getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
         assertThatThrownBy(() -> LogEntry.parse(utf16)).isInstanceOf(EntryFormatException.class);
