@@ -449,14 +449,25 @@ export const MAX_JSON_DEPTH = 64;
 const MAX_SAFE = 2n ** 53n - 1n;
 
 /**
- * JSON.parse, but refusing what is not I-JSON: a duplicate member name anywhere, a lone surrogate
- * or noncharacter in a name or string, an integer literal beyond ±(2^53−1), a number that is not
- * finite or underflows to 0, nesting deeper than MAX_JSON_DEPTH, a byte order mark.
+ * JSON.parse, but a duplicate member name anywhere is an error (as everywhere in foureyes). Log
+ * entries are read this way, exactly as the Java LogEntry.parse reads them.
  */
 export function parseJsonStrict(text) {
+  const value = JSON.parse(text);
+  scanJson(text, false);
+  return value;
+}
+
+/**
+ * JSON.parse, refusing what is not I-JSON, as Java's IJson does for statements: a duplicate member
+ * name anywhere, a lone surrogate or noncharacter in a name or string, an integer literal beyond
+ * ±(2^53−1), a number that is not finite or underflows to 0, nesting deeper than MAX_JSON_DEPTH,
+ * a byte order mark.
+ */
+export function parseIJson(text) {
   if (text.charCodeAt(0) === 0xfeff) fail('the JSON text starts with a byte order mark');
   const value = JSON.parse(text);
-  checkIJson(text);
+  scanJson(text, true);
   return value;
 }
 
@@ -484,9 +495,9 @@ function checkNumber(token) {
 }
 
 // A small scanner over text that JSON.parse already accepted: tracks the member names of every
-// object on a stack and refuses the second occurrence of one; checks every string and number
-// token and the depth.
-function checkIJson(text) {
+// object on a stack and refuses the second occurrence of one; with ijson, also checks every string
+// and number token and the depth.
+function scanJson(text, ijson) {
   const stack = [];
   let i = 0;
   let expectKey = false;
@@ -495,20 +506,21 @@ function checkIJson(text) {
     if (c === '"') {
       let j = i + 1;
       while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      const value = JSON.parse(text.slice(i, j + 1));
       const top = stack[stack.length - 1];
-      if (top && top.obj && expectKey) {
-        checkUnicode(value, `the member name ${shorten(value)}`);
-        if (top.names.has(value)) fail(`duplicate member name ${shorten(value)}`);
-        top.names.add(value);
-        expectKey = false;
-      } else {
-        checkUnicode(value);
+      const key = Boolean(top && top.obj && expectKey);
+      if (key || ijson) {
+        const value = JSON.parse(text.slice(i, j + 1));
+        if (ijson) checkUnicode(value, key ? `the member name ${shorten(value)}` : 'a string');
+        if (key) {
+          if (top.names.has(value)) fail(`duplicate member name ${shorten(value)}`);
+          top.names.add(value);
+          expectKey = false;
+        }
       }
       i = j + 1;
       continue;
     }
-    if (c === '-' || (c >= '0' && c <= '9')) {
+    if (ijson && (c === '-' || (c >= '0' && c <= '9'))) {
       let j = i + 1;
       while (j < text.length && /[0-9eE.+-]/.test(text[j])) j++;
       checkNumber(text.slice(i, j));
@@ -517,7 +529,7 @@ function checkIJson(text) {
     }
     if (c === '{' || c === '[') {
       stack.push(c === '{' ? { obj: true, names: new Set() } : { obj: false });
-      if (stack.length > MAX_JSON_DEPTH) fail(`the JSON is nested deeper than ${MAX_JSON_DEPTH} levels`);
+      if (ijson && stack.length > MAX_JSON_DEPTH) fail(`the JSON is nested deeper than ${MAX_JSON_DEPTH} levels`);
       expectKey = c === '{';
     } else if (c === '}' || c === ']') {
       stack.pop();
@@ -600,7 +612,7 @@ export function decodeJws(compact) {
   if (parts.length !== 3 || parts.some((p) => p === '')) fail('a statement has three non-empty parts');
   const dec = (p, what) => {
     try {
-      return parseJsonStrict(utf8Strict.decode(b64urlDecode(p, what)));
+      return parseIJson(utf8Strict.decode(b64urlDecode(p, what)));
     } catch (e) {
       fail(`the statement's ${what} is not a JSON object: ${e.message}`);
     }
