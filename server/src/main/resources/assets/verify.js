@@ -440,18 +440,64 @@ export async function verifyCosignatures(checkpoint, witnessKeys) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Strict JSON: one reading per document (duplicate member names refused at every depth)
+// Strict JSON: one reading per document, and I-JSON (RFC 7493) as everywhere in foureyes
+// (docs/statements.md "I-JSON"): RFC 8785 hashes are defined only for I-JSON, and outside it two
+// documents can share a hash (Java writes a lone surrogate as '?').
 
-/** JSON.parse, but a duplicate member name anywhere is an error (as everywhere in foureyes). */
+/** Deepest nesting of arrays and objects accepted (IJson.MAX_DEPTH in Java). */
+export const MAX_JSON_DEPTH = 64;
+const MAX_SAFE = 2n ** 53n - 1n;
+
+/**
+ * JSON.parse, but a duplicate member name anywhere is an error (as everywhere in foureyes). Log
+ * entries are read this way, exactly as the Java LogEntry.parse reads them.
+ */
 export function parseJsonStrict(text) {
   const value = JSON.parse(text);
-  checkDuplicates(text);
+  scanJson(text, false);
   return value;
 }
 
+/**
+ * JSON.parse, refusing what is not I-JSON, as Java's IJson does for statements: a duplicate member
+ * name anywhere, a lone surrogate or noncharacter in a name or string, an integer literal beyond
+ * ±(2^53−1), a number that is not finite or underflows to 0, nesting deeper than MAX_JSON_DEPTH,
+ * a byte order mark.
+ */
+export function parseIJson(text) {
+  if (text.charCodeAt(0) === 0xfeff) fail('the JSON text starts with a byte order mark');
+  const value = JSON.parse(text);
+  scanJson(text, true);
+  return value;
+}
+
+/** Refuses a lone surrogate or a Unicode noncharacter (RFC 7493 section 2.1). */
+export function checkUnicode(s, where = 'a string') {
+  if (!s.isWellFormed()) fail(`${where} holds a lone surrogate`);
+  for (const ch of s) {
+    const cp = ch.codePointAt(0);
+    if ((cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) === 0xfffe) {
+      fail(`${where} holds the noncharacter U+${cp.toString(16).toUpperCase().padStart(4, '0')}`);
+    }
+  }
+}
+
+function checkNumber(token) {
+  if (!/[.eE]/.test(token)) {
+    const n = BigInt(token);
+    if (n > MAX_SAFE || n < -MAX_SAFE) fail(`the integer ${shorten(token)} is beyond ±(2^53−1), which a double cannot hold exactly`);
+    return;
+  }
+  const d = Number(token);
+  if (!Number.isFinite(d)) fail(`the number ${shorten(token)} is outside the range of a double`);
+  const mantissa = token.split(/[eE]/)[0];
+  if (d === 0 && /[1-9]/.test(mantissa)) fail(`the number ${shorten(token)} is too small for a double and would read as 0`);
+}
+
 // A small scanner over text that JSON.parse already accepted: tracks the member names of every
-// object on a stack and refuses the second occurrence of one.
-function checkDuplicates(text) {
+// object on a stack and refuses the second occurrence of one; with ijson, also checks every string
+// and number token and the depth.
+function scanJson(text, ijson) {
   const stack = [];
   let i = 0;
   let expectKey = false;
@@ -461,20 +507,30 @@ function checkDuplicates(text) {
       let j = i + 1;
       while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
       const top = stack[stack.length - 1];
-      if (top && top.obj && expectKey) {
-        const name = JSON.parse(text.slice(i, j + 1));
-        if (top.names.has(name)) fail(`duplicate member name ${shorten(name)}`);
-        top.names.add(name);
-        expectKey = false;
+      const key = Boolean(top && top.obj && expectKey);
+      if (key || ijson) {
+        const value = JSON.parse(text.slice(i, j + 1));
+        if (ijson) checkUnicode(value, key ? `the member name ${shorten(value)}` : 'a string');
+        if (key) {
+          if (top.names.has(value)) fail(`duplicate member name ${shorten(value)}`);
+          top.names.add(value);
+          expectKey = false;
+        }
       }
       i = j + 1;
       continue;
     }
-    if (c === '{') {
-      stack.push({ obj: true, names: new Set() });
-      expectKey = true;
-    } else if (c === '[') {
-      stack.push({ obj: false });
+    if (ijson && (c === '-' || (c >= '0' && c <= '9'))) {
+      let j = i + 1;
+      while (j < text.length && /[0-9eE.+-]/.test(text[j])) j++;
+      checkNumber(text.slice(i, j));
+      i = j;
+      continue;
+    }
+    if (c === '{' || c === '[') {
+      stack.push(c === '{' ? { obj: true, names: new Set() } : { obj: false });
+      if (ijson && stack.length > MAX_JSON_DEPTH) fail(`the JSON is nested deeper than ${MAX_JSON_DEPTH} levels`);
+      expectKey = c === '{';
     } else if (c === '}' || c === ']') {
       stack.pop();
     } else if (c === ',') {
@@ -556,7 +612,7 @@ export function decodeJws(compact) {
   if (parts.length !== 3 || parts.some((p) => p === '')) fail('a statement has three non-empty parts');
   const dec = (p, what) => {
     try {
-      return parseJsonStrict(utf8Strict.decode(b64urlDecode(p, what)));
+      return parseIJson(utf8Strict.decode(b64urlDecode(p, what)));
     } catch (e) {
       fail(`the statement's ${what} is not a JSON object: ${e.message}`);
     }
@@ -602,16 +658,23 @@ export async function verifyStatement(compact, policy) {
 // ---------------------------------------------------------------------------------------------
 // Configuration hashes: SHA-256 over RFC 8785 (JCS)
 
-/** RFC 8785 canonical JSON of a parsed value (numbers as ECMAScript writes doubles, keys by UTF-16 order). */
+/**
+ * RFC 8785 canonical JSON of a parsed value (numbers as ECMAScript writes doubles, keys by UTF-16
+ * order). Refuses what is not I-JSON, as the Java side does: a lone surrogate has no JCS form.
+ */
 export function jcs(value) {
   if (value === null || typeof value === 'boolean') return JSON.stringify(value);
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) fail('JCS cannot encode a non-finite number');
     return JSON.stringify(value);
   }
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') {
+    checkUnicode(value);
+    return JSON.stringify(value);
+  }
   if (Array.isArray(value)) return '[' + value.map(jcs).join(',') + ']';
   const keys = Object.keys(value).sort();
+  for (const k of keys) checkUnicode(k, `the member name ${shorten(k)}`);
   return '{' + keys.map((k) => JSON.stringify(k) + ':' + jcs(value[k])).join(',') + '}';
 }
 

@@ -44,6 +44,8 @@ import org.foureyes.ledger.Ledger;
 import org.foureyes.ledger.LedgerException;
 import org.foureyes.policy.ChangeState;
 import org.foureyes.statement.ConfigHash;
+import org.foureyes.statement.IJson;
+import org.foureyes.statement.IJsonException;
 import org.foureyes.statement.ReportClaims;
 import org.foureyes.statement.StatementSigner;
 
@@ -631,12 +633,13 @@ public final class Agent {
             return null;
         }
         try {
-            JsonNode n = STRICT.readTree(b);
-            if (n != null && n.isObject()) {
+            // I-JSON as the verifier reads configurations: anything else never equals a config hash
+            JsonNode n = IJson.parse(b);
+            if (n.isObject()) {
                 return ConfigHash.sha256Hex(n);
             }
-        } catch (IOException | IllegalArgumentException e) {
-            // not JSON (someone edited it by hand): hash the bytes, which never equal a config hash
+        } catch (IJsonException | IllegalArgumentException e) {
+            // not I-JSON (someone edited it by hand): hash the bytes, which never equal a config hash
         }
         return sha256Hex(b);
     }

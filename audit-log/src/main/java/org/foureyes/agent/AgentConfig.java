@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 import org.foureyes.auditlog.KeyFormatException;
 import org.foureyes.auditlog.VerifierKey;
 import org.foureyes.auditlog.WitnessKey;
+import org.foureyes.statement.IJson;
+import org.foureyes.statement.IJsonException;
 
 /**
  * The agent's configuration (docs/agent.md, "Configuration"): a YAML file with the fields below.
@@ -90,8 +92,13 @@ public record AgentConfig(
             ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
             yaml.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             root = yaml.readTree(file.toFile());
+            if (root != null) {
+                IJson.check(root);
+            }
         } catch (IOException e) {
             throw fail(file, "cannot read: " + e.getMessage());
+        } catch (IJsonException e) {
+            throw fail(file, e.getMessage());
         }
         if (root == null || !root.isObject()) {
             throw fail(file, "must be a YAML map of the agent's settings");

@@ -15,7 +15,8 @@ import java.util.Set;
  * declares in {@code emergency.set} hold their declared values. An emergency can therefore only
  * narrow what a component does, never widen it.
  *
- * <p>Field paths are dot-separated names of nested object members ({@code capture.enabled}).
+ * <p>Fields are lists of member names ({@link FieldPath}), compared segment by segment: a literal
+ * member {@code "capture.enabled"} is a different field from {@code capture} → {@code enabled}.
  * Numbers compare by value ({@code 1} equals {@code 1.0}); everything else compares exactly.
  */
 public final class EmergencyCheck {
@@ -59,7 +60,8 @@ public final class EmergencyCheck {
         }
         List<String> differences = new ArrayList<>();
         boolean[] setSomething = {false};
-        compare("", current, proposed, e.set(), prefixes(e.set().keySet()), differences, setSomething);
+        Map<FieldPath, JsonNode> set = e.fields();
+        compare(null, current, proposed, set, prefixes(set.keySet()), differences, setSomething);
         if (!differences.isEmpty()) {
             throw new EmergencyException(String.join("; ", differences) + "; " + allowed, differences);
         }
@@ -69,23 +71,22 @@ public final class EmergencyCheck {
         }
     }
 
-    private static Set<String> prefixes(Set<String> paths) {
-        Set<String> out = new LinkedHashSet<>();
-        for (String p : paths) {
-            for (int i = p.indexOf('.'); i > 0; i = p.indexOf('.', i + 1)) {
-                out.add(p.substring(0, i));
-            }
+    private static Set<FieldPath> prefixes(Set<FieldPath> paths) {
+        Set<FieldPath> out = new LinkedHashSet<>();
+        for (FieldPath p : paths) {
+            out.addAll(p.prefixes());
         }
         return out;
     }
 
-    private static void compare(String path, JsonNode current, JsonNode proposed, Map<String, JsonNode> set,
-            Set<String> prefixes, List<String> differences, boolean[] setSomething) {
+    /** Compares the members of two objects found at {@code path} (null for the top level). */
+    private static void compare(FieldPath path, JsonNode current, JsonNode proposed, Map<FieldPath, JsonNode> set,
+            Set<FieldPath> prefixes, List<String> differences, boolean[] setSomething) {
         Set<String> names = new LinkedHashSet<>();
         current.fieldNames().forEachRemaining(names::add);
         proposed.fieldNames().forEachRemaining(names::add);
         for (String name : names) {
-            String field = path.isEmpty() ? name : path + "." + name;
+            FieldPath field = path == null ? new FieldPath(List.of(name)) : path.child(name);
             JsonNode c = current.get(name);
             JsonNode p = proposed.get(name);
             if (c != null && p != null && sameJson(c, p)) {

@@ -7,6 +7,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.erdtman.jcs.JsonCanonicalizer;
+import org.foureyes.statement.IJson;
+import org.foureyes.statement.IJsonException;
 
 /** The policy's hash: SHA-256 over the RFC 8785 (JCS) form of its JSON document, in hex. */
 public final class PolicyHash {
@@ -19,8 +21,19 @@ public final class PolicyHash {
         return HexFormat.of().formatHex(sha256(canonical(policy)));
     }
 
-    /** The RFC 8785 canonical UTF-8 bytes of the policy document. */
+    /**
+     * The RFC 8785 canonical UTF-8 bytes of the policy document.
+     *
+     * @throws IllegalArgumentException if the document is not I-JSON (the loader refuses such
+     *     policies; JCS would otherwise give two documents one hash)
+     */
     public static byte[] canonical(Policy policy) {
+        try {
+            IJson.check(policy.document());
+        } catch (IJsonException e) {
+            throw new IllegalArgumentException("policy " + policy.name() + " is not I-JSON (RFC 7493): "
+                    + e.getMessage(), e);
+        }
         try {
             return new JsonCanonicalizer(JSON.writeValueAsString(policy.document())).getEncodedUTF8();
         } catch (IOException e) {

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +32,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.foureyes.auditlog.VerifierKey;
+import org.foureyes.statement.IJson;
+import org.foureyes.statement.IJsonException;
 
 /**
  * Reads a policy file into a {@link Policy}, refusing anything a careful operator would want
@@ -47,8 +51,6 @@ public final class PolicyLoader {
 
     /** Names of components, roles, principals, separation entries and guards. */
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
-    /** One segment of an emergency field path. */
-    private static final Pattern PATH_SEGMENT = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_-]+");
     private static final String NAME_RULE = "use lower-case letters, digits, '-', '_' and '.', starting with a letter or digit";
 
@@ -316,6 +318,7 @@ public final class PolicyLoader {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String name = p.currentName();
                         String childPtr = ptr + "/" + esc(name);
+                        ijson(p, field, () -> IJson.checkString(name, childPtr, "key"));
                         if (o.has(name)) {
                             throw new PolicyException(file, p.currentTokenLocation().getLineNr(), field,
                                     "duplicate key '" + name + "'");
@@ -339,11 +342,17 @@ public final class PolicyLoader {
                     return a;
                 }
                 case VALUE_STRING:
-                    return nf.textNode(p.getText());
+                    String text = p.getText();
+                    ijson(p, field, () -> IJson.checkString(text, ptr, "string"));
+                    return nf.textNode(text);
                 case VALUE_NUMBER_INT:
+                    BigInteger big = p.getBigIntegerValue();
+                    ijson(p, field, () -> IJson.checkInteger(big, big.toString(), ptr));
                     return intNode(p);
                 case VALUE_NUMBER_FLOAT:
-                    return nf.numberNode(p.getDecimalValue());
+                    BigDecimal dec = p.getDecimalValue();
+                    ijson(p, field, () -> IJson.checkFloat(dec, p.getText(), ptr));
+                    return nf.numberNode(dec);
                 case VALUE_TRUE:
                     return nf.booleanNode(true);
                 case VALUE_FALSE:
@@ -353,6 +362,22 @@ public final class PolicyLoader {
                 default:
                     throw new PolicyException(file, p.currentTokenLocation().getLineNr(), field,
                             "unsupported YAML value (" + t + "): use plain strings, numbers, booleans, lists and maps");
+            }
+        }
+
+        private interface IJsonCheck {
+            void run() throws IJsonException, IOException;
+        }
+
+        /**
+         * The policy is hashed with RFC 8785, defined only for I-JSON: YAML can carry what JSON
+         * cannot ("\ud800" in a double-quoted string), so each scalar is held to I-JSON here.
+         */
+        private void ijson(JsonParser p, String field, IJsonCheck check) throws PolicyException, IOException {
+            try {
+                check.run();
+            } catch (IJsonException e) {
+                throw new PolicyException(file, p.currentTokenLocation().getLineNr(), field, e.getMessage());
             }
         }
 
@@ -383,6 +408,13 @@ public final class PolicyLoader {
 
         Loaded read() throws PolicyException {
             JsonNode doc = given != null ? given : tree();
+            if (given != null) {
+                try {
+                    IJson.check(given);
+                } catch (IJsonException e) {
+                    throw new PolicyException(file, 0, "", e.getMessage());
+                }
+            }
             N root = new N(doc, "", "");
             if (!doc.isObject()) {
                 throw err(root, "a policy is a map with the keys policy, components, roles, principals, approvals, separation and timing");
@@ -727,19 +759,22 @@ public final class PolicyLoader {
             Map<String, JsonNode> values = new LinkedHashMap<>();
             for (String path : set.fieldNames()) {
                 N pn = set.child(path);
-                String[] segs = path.split("\\.", -1);
-                for (String seg : segs) {
-                    if (!PATH_SEGMENT.matcher(seg).matches()) {
-                        throw err(pn, "malformed field path '" + path
-                                + "': write dot-separated field names (letters, digits, '-', '_'), like capture.enabled");
-                    }
+                Optional<FieldPath> parsed = FieldPath.parse(path);
+                if (parsed.isEmpty()) {
+                    throw err(pn, "malformed field path '" + path + "': write dot-separated field names (letters, digits,"
+                            + " '-', '_'), like capture.enabled, or a JSON Pointer for other names, like /mirror.v2/enabled");
                 }
                 if (pn.node.isNull() || pn.node.isContainerNode()) {
                     throw err(pn, "an emergency sets a field to a plain value (string, number or boolean), got "
                             + describe(pn.node));
                 }
                 for (String other : values.keySet()) {
-                    if (other.startsWith(path + ".") || path.startsWith(other + ".")) {
+                    // compared as member-name lists, so capture.enabled and /capture/enabled are one field
+                    FieldPath o = FieldPath.parse(other).orElseThrow();
+                    if (o.equals(parsed.get())) {
+                        throw err(pn, "'" + path + "' and '" + other + "' name the same field");
+                    }
+                    if (o.isStrictPrefixOf(parsed.get()) || parsed.get().isStrictPrefixOf(o)) {
                         throw err(pn, "'" + path + "' overlaps '" + other + "': an emergency sets leaf fields only");
                     }
                 }

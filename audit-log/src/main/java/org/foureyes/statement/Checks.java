@@ -63,12 +63,19 @@ final class Checks {
             char c = cut.charAt(i);
             if (c == '"' || c == '\\') {
                 b.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x7f) {
+            } else if (c < 0x20 || c == 0x7f || (Character.isSurrogate(c) && !paired(cut, i))) {
+                // a lone surrogate would not survive being written out as UTF-8
                 b.append(String.format("\\u%04x", (int) c));
             } else {
                 b.append(c);
             }
         }
         return b.append('"').toString();
+    }
+
+    private static boolean paired(String s, int i) {
+        char c = s.charAt(i);
+        return Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
     }
 }

@@ -21,10 +21,17 @@ public final class ConfigHash {
      * Hashes a configuration given as JSON text, such as the raw {@code config} member of a signed
      * payload. Numbers are canonicalised by JCS (as IEEE 754 doubles, ECMAScript formatting).
      *
-     * @throws IllegalArgumentException if the text is not I-JSON that JCS can canonicalise (syntax
-     *     error, duplicate member, number out of double range, lone surrogate)
+     * @throws IllegalArgumentException if the text is not I-JSON ({@link IJson}: syntax error,
+     *     duplicate member, number out of double range, lone surrogate, ...), for which JCS defines no
+     *     hash
      */
     public static String sha256HexOfJson(String jsonText) {
+        try {
+            // JCS would encode a lone surrogate as '?', so two configurations could share a hash
+            IJson.validate(jsonText);
+        } catch (IJsonException e) {
+            throw new IllegalArgumentException("not I-JSON (RFC 7493), which RFC 8785 requires: " + e.getMessage(), e);
+        }
         byte[] canonical;
         try {
             canonical = canonicalize(jsonText).getBytes(StandardCharsets.UTF_8);
@@ -40,25 +47,15 @@ public final class ConfigHash {
      * as double, BigDecimal or integer nodes serialises to text that JCS reads back to the same value.
      */
     public static String sha256Hex(JsonNode config) {
-        requireFinite(config);
+        try {
+            IJson.check(config);
+        } catch (IJsonException e) {
+            throw new IllegalArgumentException("not I-JSON (RFC 7493), which RFC 8785 requires: " + e.getMessage(), e);
+        }
         try {
             return sha256HexOfJson(Json.MAPPER.writeValueAsString(config));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialise configuration: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Jackson reads 1e400 as Infinity and would write it as the string "Infinity"; JCS refuses the
-     * number. Refuse here too, so both entry points agree.
-     */
-    private static void requireFinite(JsonNode node) {
-        if (node.isNumber() && node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
-            throw new IllegalArgumentException("cannot canonicalise JSON (RFC 8785): number " + node.asText()
-                    + " is outside the range of an IEEE 754 double");
-        }
-        for (JsonNode child : node) {
-            requireFinite(child);
         }
     }
 

@@ -8,10 +8,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /** Strict JSON and base64url for statements: one accepted spelling, no duplicate members. */
@@ -41,36 +37,34 @@ final class Json {
         }
     }
 
-    /** Decodes UTF-8 strictly (Jackson would guess UTF-16/32 from the bytes) and parses an object. */
+    /**
+     * Parses an object that must be I-JSON ({@link IJson}): strict UTF-8 was checked by {@link
+     * #utf8Text}; here no duplicate member, no lone surrogate or noncharacter, numbers a double holds,
+     * bounded depth, no trailing data.
+     */
     static JsonNode parseObject(String text) throws ParseFailure {
         JsonNode node;
         try {
-            node = MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            String dup = duplicateName(e);
-            if (dup != null) {
-                throw new ParseFailure("duplicate member " + Checks.quote(dup), dup);
-            }
-            throw new ParseFailure("not valid JSON: " + e.getOriginalMessage(), null);
+            node = IJson.parse(text);
+        } catch (IJsonException e) {
+            throw new ParseFailure(e.getMessage(), e.member());
         }
-        if (node == null || !node.isObject()) {
+        if (!node.isObject()) {
             throw new ParseFailure("not a JSON object", null);
         }
         return node;
     }
 
+    /** Decodes UTF-8 strictly (Jackson would guess UTF-16/32 from the bytes). */
     static String utf8Text(byte[] utf8) throws ParseFailure {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(utf8)).toString();
-        } catch (CharacterCodingException e) {
-            throw new ParseFailure("not valid UTF-8", null);
+            return IJson.utf8Text(utf8);
+        } catch (IJsonException e) {
+            throw new ParseFailure(e.getMessage(), null);
         }
     }
 
-    private static String duplicateName(JsonProcessingException e) {
+    static String duplicateName(JsonProcessingException e) {
         // Jackson's only signal for STRICT_DUPLICATE_DETECTION is this message.
         String m = e.getOriginalMessage();
         String prefix = "Duplicate field '";

@@ -1,5 +1,6 @@
 package org.foureyes.witness;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Set;
 import org.foureyes.auditlog.KeyFormatException;
 import org.foureyes.auditlog.VerifierKey;
+import org.foureyes.statement.IJson;
+import org.foureyes.statement.IJsonException;
 
 /**
  * The witness's configuration file (YAML), see docs/witness.md:
@@ -42,9 +45,15 @@ public record WitnessConfig(InetSocketAddress listen, Path keyFile, String passp
     public static WitnessConfig load(Path file) throws IOException {
         JsonNode n;
         try {
-            n = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+            n = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(file.toFile());
+            if (n != null) {
+                IJson.check(n);
+            }
         } catch (IOException e) {
             throw new IOException("cannot read witness config " + file + ": " + e.getMessage(), e);
+        } catch (IJsonException e) {
+            throw new IOException("witness config " + file + ": " + e.getMessage(), e);
         }
         if (n == null || !n.isObject()) {
             throw new IOException(file + ": a witness config is a YAML mapping");

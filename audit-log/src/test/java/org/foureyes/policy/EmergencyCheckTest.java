@@ -119,4 +119,54 @@ class EmergencyCheckTest {
         assertThatThrownBy(() -> EmergencyCheck.check(CAPTURE_OFF, json("{}"), json("{'capture': {'enabled': false}}")))
                 .hasMessage("field capture is added; an emergency may only set capture.enabled to false");
     }
+
+    // ---- issue 13 item 7: fields are member-name lists, not dot-joined text ----
+
+    private static final Emergency MIRROR_OFF = new Emergency(
+            Map.of("mirror.enabled", BooleanNode.FALSE), new ApprovalRule(List.of()), Duration.ofHours(24));
+
+    @Test
+    void check_literalDottedTopLevelKey_notTheDeclaredField() {
+        // no schema with additionalProperties: false here, so only the structural comparison stops it
+        JsonNode current = json("{'mirror': {'enabled': true}}");
+        JsonNode proposed = json("{'mirror': {'enabled': true}, 'mirror.enabled': false}");
+
+        assertThatThrownBy(() -> EmergencyCheck.check(MIRROR_OFF, current, proposed))
+                .isInstanceOf(EmergencyException.class)
+                .hasMessage("field /mirror.enabled is added; an emergency may only set mirror.enabled to false");
+    }
+
+    @Test
+    void check_existingLiteralDottedKeyChanged_refusedAsDifference() {
+        JsonNode current = json("{'mirror': {'enabled': true}, 'mirror.enabled': true}");
+        JsonNode proposed = json("{'mirror': {'enabled': true}, 'mirror.enabled': false}");
+
+        assertThatThrownBy(() -> EmergencyCheck.check(MIRROR_OFF, current, proposed))
+                .hasMessageStartingWith("field /mirror.enabled differs from the current configuration");
+    }
+
+    @Test
+    void check_nestedLiteralDottedKey_notTheDeclaredField() {
+        Emergency deep = new Emergency(Map.of("a.b.c", BooleanNode.FALSE), new ApprovalRule(List.of()),
+                Duration.ofHours(1));
+        JsonNode current = json("{'a': {'b': {'c': true}}}");
+
+        assertThatThrownBy(() -> EmergencyCheck.check(deep, current, json("{'a': {'b': {'c': true}, 'b.c': false}}")))
+                .hasMessageStartingWith("field /a/b.c is added");
+        assertThatThrownBy(() -> EmergencyCheck.check(deep, current, json("{'a.b': {'c': false}, 'a': {'b': {'c': true}}}")))
+                .hasMessageStartingWith("field /a.b is added");
+    }
+
+    @Test
+    void check_jsonPointerPathToMemberWithDot_allowed() throws Exception {
+        Emergency e = new Emergency(Map.of("/mirror.v2/enabled", BooleanNode.FALSE), new ApprovalRule(List.of()),
+                Duration.ofHours(1));
+        JsonNode current = json("{'mirror.v2': {'enabled': true}, 'mirror': {'v2': {'enabled': true}}}");
+
+        EmergencyCheck.check(e, current, json("{'mirror.v2': {'enabled': false}, 'mirror': {'v2': {'enabled': true}}}"));
+        assertThatThrownBy(() -> EmergencyCheck.check(e, current,
+                json("{'mirror.v2': {'enabled': true}, 'mirror': {'v2': {'enabled': false}}}")))
+                .hasMessage("field mirror differs from the current configuration; "
+                        + "an emergency may only set /mirror.v2/enabled to false");
+    }
 }

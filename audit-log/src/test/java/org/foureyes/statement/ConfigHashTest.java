@@ -55,7 +55,7 @@ class ConfigHashTest {
 
     @Test
     void sha256Hex_treeAndItsText_sameHash() throws Exception {
-        String text = "{\"z\":[1.5e3,-0.0,1e-7],\"a\":{\"y\":12345678901234567890,\"x\":\"é\"}}";
+        String text = "{\"z\":[1.5e3,-0.0,1e-7],\"a\":{\"y\":9007199254740991,\"x\":\"é\"}}";
 
         assertThat(ConfigHash.sha256Hex(JSON.readTree(text))).isEqualTo(ConfigHash.sha256HexOfJson(text));
     }
@@ -63,7 +63,7 @@ class ConfigHashTest {
     @Test
     void sha256HexOfJson_invalidJson_refused() {
         assertThatThrownBy(() -> ConfigHash.sha256HexOfJson("{\"a\":")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("cannot canonicalise JSON (RFC 8785)");
+                .hasMessageStartingWith("not I-JSON (RFC 7493)");
     }
 
     @Test
@@ -88,5 +88,37 @@ class ConfigHashTest {
         assertThat(s1.configSha256()).contains(sha256Hex("{\"a\":[1,\"x\"],\"b\":1}"));
         assertThat(s2.configSha256()).isEqualTo(s1.configSha256());
         assertThat(s1.sha256Hex()).isNotEqualTo(s2.sha256Hex());
+    }
+
+    // ---- issue 13 item 4: outside I-JSON, JCS maps two documents to one hash ----
+
+    @Test
+    void sha256HexOfJson_loneSurrogate_refusedRatherThanHashedAsQuestionMark() {
+        // JCS encodes \ud800 as '?', so this used to hash like "?@example.org"
+        assertThatThrownBy(() -> ConfigHash.sha256HexOfJson("{\"contact\":\"\\ud800@example.org\"}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lone surrogate \\ud800").hasMessageContaining("\"/contact\"");
+        assertThat(ConfigHash.sha256HexOfJson("{\"contact\":\"?@example.org\"}")).isNotNull();
+    }
+
+    @Test
+    void sha256Hex_treeWithLoneSurrogate_refused() throws Exception {
+        assertThatThrownBy(() -> ConfigHash.sha256Hex(JSON.readTree("{\"contact\":\"\\udfff\"}")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lone surrogate");
+    }
+
+    @Test
+    void sha256HexOfJson_integerBeyondTwoTo53_refusedRatherThanRounded() {
+        // a double cannot hold 2^53 + 1: JCS would write 9007199254740992, one hash for two values
+        assertThatThrownBy(() -> ConfigHash.sha256HexOfJson("{\"n\":9007199254740993}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("beyond ±(2^53−1)");
+        assertThatThrownBy(() -> ConfigHash.sha256Hex(JSON.readTree("{\"n\":9007199254740993}")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("beyond ±(2^53−1)");
+    }
+
+    @Test
+    void sha256HexOfJson_underflowToZero_refused() {
+        assertThatThrownBy(() -> ConfigHash.sha256HexOfJson("{\"n\":1e-400}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("would read as 0");
     }
 }

@@ -223,4 +223,16 @@ class WitnessTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> WitnessConfig.load(cfg))
                 .hasMessageContaining("logs must list at least one log");
     }
+
+    @Test
+    void load_configWithLoneSurrogateOrDuplicateKey_refused() throws Exception {
+        Path cfg = tmp.resolve("witness-bad.yml");
+        Files.writeString(cfg, "listen: \"127.0.0.1:0\\ud800\"\nkey_file: w.key\nstate_file: s.json\nlogs: []\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WitnessConfig.load(cfg))
+                .hasMessageContaining("lone surrogate");
+
+        Files.writeString(cfg, "listen: 127.0.0.1:0\nlisten: 127.0.0.1:1\nkey_file: w.key\nstate_file: s.json\nlogs: []\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WitnessConfig.load(cfg))
+                .hasMessageContaining("Duplicate field 'listen'");
+    }
 }

@@ -26,6 +26,8 @@ import org.foureyes.policy.PolicyHash;
 import org.foureyes.policy.PolicyLoader;
 import org.foureyes.statement.ChangeRequestClaims;
 import org.foureyes.statement.ConfigHash;
+import org.foureyes.statement.IJson;
+import org.foureyes.statement.IJsonException;
 import org.foureyes.statement.DecisionClaims;
 import org.foureyes.statement.Statement;
 import org.foureyes.statement.StatementException;
@@ -125,9 +127,12 @@ public final class Operator {
             if (n == null || !n.isObject()) {
                 throw new OperatorException(file + ": a configuration is a YAML or JSON object (a mapping)");
             }
+            IJson.check(n);
             return n;
         } catch (IOException e) {
             throw new OperatorException("cannot read " + file + ": " + e.getMessage());
+        } catch (IJsonException e) {
+            throw new OperatorException(file + ": not I-JSON (RFC 7493), so it has no RFC 8785 hash: " + e.getMessage());
         }
     }
 

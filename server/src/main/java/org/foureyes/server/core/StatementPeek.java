@@ -1,9 +1,9 @@
 package org.foureyes.server.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Base64;
 import java.util.Optional;
+import org.foureyes.statement.IJson;
 
 /**
  * Reads a compact JWS's payload WITHOUT verifying it: only for routing and bookkeeping before the
@@ -11,8 +11,6 @@ import java.util.Optional;
  * URL). Nothing read here is trusted.
  */
 public final class StatementPeek {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private StatementPeek() {
     }
 
@@ -28,7 +26,8 @@ public final class StatementPeek {
         }
         try {
             byte[] bytes = Base64.getUrlDecoder().decode(compact.substring(a + 1, b));
-            JsonNode node = JSON.readTree(bytes);
+            // read as the verifier reads it, so a payload it will refuse routes nowhere
+            JsonNode node = IJson.parse(bytes);
             return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
         } catch (Exception e) {
             return Optional.empty();

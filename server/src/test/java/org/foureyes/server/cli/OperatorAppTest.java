@@ -98,6 +98,18 @@ class OperatorAppTest {
     }
 
     @Test
+    void request_configWithLoneSurrogate_refusedBeforeSigningNothingAppended() throws Exception {
+        Path f = file("surrogate.yml", "nickname: x\ncontact: \"\\ud800@example.org\"\n");
+        long before = api.logSize();
+
+        assertThatThrownBy(() -> new Session("rene", null, false, null).op.request("relay", f, "r", false))
+                .isInstanceOf(Operator.OperatorException.class)
+                .hasMessageStartingWith(f + ": not I-JSON (RFC 7493)")
+                .hasMessageContaining("the string at \"/contact\" holds a lone surrogate \\ud800");
+        assertThat(api.logSize()).isEqualTo(before);
+    }
+
+    @Test
     void request_thenApprove_showsLocalDiffAndVerifiedRequest() throws Exception {
         Session rene = new Session("rene", null, false, null);
         long id = rene.op.request("relay", relayYaml("cliApprove"), "new nickname", false);
