@@ -100,21 +100,38 @@ final class CoalitionSearch {
                 eligible[ci][f] = new BitSet();
                 factorCounts[ci][f] = factors.get(f).count();
             }
-            for (int p = 0; p < principals.size(); p++) {
-                String name = principals.get(p);
-                if (policy.holds(name, new Right(Right.Action.REQUEST, c))) {
-                    requesters[ci].set(p);
+            ci++;
+        }
+        // From the roles' grants, not per principal and component: linear in the size of the policy.
+        BitSet[] approvers = new BitSet[nc];
+        for (int x = 0; x < nc; x++) {
+            approvers[x] = new BitSet();
+        }
+        for (int p = 0; p < principals.size(); p++) {
+            for (String roleName : policy.principals().get(principals.get(p)).roles()) {
+                Role role = policy.roles().get(roleName);
+                for (String c : role.request()) {
+                    requesters[componentIndex.get(c)].set(p);
                 }
-                if (policy.holds(name, new Right(Right.Action.APPROVE, c))) {
-                    List<String> roles = policy.principals().get(name).roles();
-                    for (int f = 0; f < factors.size(); f++) {
-                        if (roles.stream().anyMatch(factors.get(f).roles()::contains)) {
-                            eligible[ci][f].set(p);
+                for (String c : role.approve()) {
+                    approvers[componentIndex.get(c)].set(p);
+                }
+            }
+        }
+        for (String c : policy.components().keySet()) {
+            int x = componentIndex.get(c);
+            List<Factor> factors = policy.approvalRule(c).factors();
+            for (int p = approvers[x].nextSetBit(0); p >= 0; p = approvers[x].nextSetBit(p + 1)) {
+                List<String> roles = policy.principals().get(principals.get(p)).roles();
+                for (int f = 0; f < factors.size(); f++) {
+                    for (String r : roles) {
+                        if (factors.get(f).roles().contains(r)) {
+                            eligible[x][f].set(p);
+                            break;
                         }
                     }
                 }
             }
-            ci++;
         }
     }
 
