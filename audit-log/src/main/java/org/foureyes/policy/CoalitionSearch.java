@@ -39,8 +39,9 @@ import java.util.Optional;
  * component's lower bound (missing members overall and per Hall subset) exceeds the size left, or
  * the component could not be changed even with every class that is not frozen taken whole.
  *
- * <p><b>Budget.</b> Every node and every feasibility or bound evaluation is one step; the
- * evaluations cost at most O(classes + F 2^F). When the steps of one analysis exceed
+ * <p><b>Budget.</b> Every node of the search is one step, and every feasibility or bound evaluation
+ * of a component costs 1 + (relevant classes) / 16 + F 2^F / 64 steps, so a step is a bounded amount
+ * of work (about 0.2 to 0.4 µs here, docs/benchmarks.md). When the steps of one analysis exceed
  * {@link #DEFAULT_BUDGET}, {@link BudgetExceededException} is thrown. The count depends only on the
  * policy, never on the machine or the clock, so every replayer reaches the same verdict.
  *
@@ -48,7 +49,7 @@ import java.util.Optional;
  */
 final class CoalitionSearch {
     /** Steps one analysis may take; see docs/policy.md, "Analysis budget". */
-    static final long DEFAULT_BUDGET = 4_000_000L;
+    static final long DEFAULT_BUDGET = 5_000_000L;
 
     /** Thrown when the analysis would need more than its budget of steps. */
     static final class BudgetExceededException extends RuntimeException {
@@ -200,7 +201,12 @@ final class CoalitionSearch {
     }
 
     private void tick() {
-        if (++steps > budget) {
+        tick(1);
+    }
+
+    private void tick(int cost) {
+        steps += cost;
+        if (steps > budget) {
             throw new BudgetExceededException(budget);
         }
     }
@@ -219,6 +225,8 @@ final class CoalitionSearch {
         final int[] agg;
         final int[] zeta;
         final boolean[] reqPattern;
+        /** Steps one evaluation costs: one, plus one per 16 relevant classes and per 64 subset-sum cells. */
+        final int cost;
 
         Comp(int[] counts, int[] rel, int[] pattern, boolean[] requests) {
             int f = counts.length;
@@ -244,6 +252,7 @@ final class CoalitionSearch {
             this.agg = new int[full + 1];
             this.zeta = new int[full + 1];
             this.reqPattern = new boolean[full + 1];
+            this.cost = 1 + rel.length / 16 + (f * (full + 1)) / 64;
         }
     }
 
@@ -344,7 +353,7 @@ final class CoalitionSearch {
 
         /** Whether the counts can change the component. */
         boolean feasible(Comp c, int[] counts) {
-            tick();
+            tick(c.cost);
             int total = 0;
             Arrays.fill(c.agg, 0);
             Arrays.fill(c.reqPattern, false);
@@ -407,7 +416,7 @@ final class CoalitionSearch {
 
         /** A lower bound on the members to add to the counts before they can change the component. */
         int lowerBound(Comp c, int[] counts) {
-            tick();
+            tick(c.cost);
             int total = 0;
             boolean anyRequester = false;
             Arrays.fill(c.agg, 0);
