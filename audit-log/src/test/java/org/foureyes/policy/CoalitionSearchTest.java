@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The coalition search at scale, its budget, and its determinism. */
 class CoalitionSearchTest {
 
-    /** Issue 13: more than 63 principals used to be refused outright; 500/50/100 must be exact and fast. */
+    /** Issue 13: more than 63 principals used to be refused outright; 500/50/100 must be analysed fast. */
     @Test
     void analyse_fiveHundredPrincipalsFiftyRolesHundredComponents_minimalWitnessWithinBudget() throws Exception {
         Policy p = TestPolicies.unchecked(Organisations.realistic(new Random(13L), 500, 50, 100));
@@ -39,7 +39,7 @@ class CoalitionSearchTest {
     @Test
     void analyse_adversarialSixtyPrincipalsFortyComponents_endsWithVerdictWithinSeconds() throws Exception {
         Policy p = TestPolicies.unchecked(Organisations.adversarial(new Random(60L), 60, 30, 40));
-        PolicyAnalysis a = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> PolicyAnalysis.analyse(p));
+        PolicyAnalysis a = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> PolicyAnalysis.analyse(p));
         PolicyAnalysis again = PolicyAnalysis.analyse(p);
         assertThat(again.toJson()).isEqualTo(a.toJson());
         System.out.println("adversarial 60x30x40: " + a.coalitions().get(0).via() + " " + a.coalitions().get(0).size());
