@@ -105,6 +105,7 @@ public final class Ledger {
     };
 
     private final StatementVerifier verifier;
+    private final RequestedPolicies requestedPolicies;
 
     private LogEntry last;
     private long size;
@@ -140,7 +141,17 @@ public final class Ledger {
      * {@link org.foureyes.statement.SignatureCache} with the server's request threads).
      */
     public Ledger(StatementVerifier verifier) {
+        this(verifier, new RequestedPolicies(16));
+    }
+
+    /**
+     * As {@link #Ledger(StatementVerifier)}, taking the verdicts on requested policies from
+     * {@code requestedPolicies} (shared with the server's request threads, which analyse a
+     * requested policy before its statement reaches the writer).
+     */
+    public Ledger(StatementVerifier verifier, RequestedPolicies requestedPolicies) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.requestedPolicies = Objects.requireNonNull(requestedPolicies, "requestedPolicies");
     }
 
     /** Replays a whole log from its genesis entry. */
@@ -543,7 +554,7 @@ public final class Ledger {
         Policy proposed = null;
         if (isPolicy) {
             try {
-                proposed = PolicyLoader.fromJson(config, REQUESTED_POLICY_SOURCE);
+                proposed = requestedPolicies.load(config);
             } catch (PolicyException pe) {
                 return deny(st, StatementType.CHANGE_REQUEST, "policy-refused", "the requested policy is refused: "
                         + pe.getMessage());

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -75,8 +75,9 @@ public final class PolicyAnalysis {
 
     /**
      * The cheapest coalition for a protected set: the smaller of the direct path and the policy-change
-     * path (the direct one on a tie); {@code via} is {@code "direct"}, {@code "policy change"} or
-     * {@code "none"} when no coalition exists.
+     * path (the direct one on a tie); {@code via} is {@code "direct"}, {@code "policy change"},
+     * {@code "none"} when no coalition exists, or {@value #UNDECIDED} when the analysis budget ran out
+     * (then {@code ok} is false).
      */
     public record Coalition(String set, List<String> components, int minRequired, Path direct, Path policyChange,
             String via, boolean ok) {
@@ -107,6 +108,15 @@ public final class PolicyAnalysis {
     /** A violation with the JSON pointer of the part of the document it is about. */
     public record Violation(String pointer, String message) {}
 
+    /**
+     * Steps the coalition search of one analysis may take (docs/policy.md, "Analysis budget"); a
+     * policy that needs more is refused with "analysis budget exceeded".
+     */
+    public static final long BUDGET = CoalitionSearch.DEFAULT_BUDGET;
+
+    /** {@code via} of a coalition the analysis could not determine within its budget. */
+    public static final String UNDECIDED = "undecided";
+
     private final Policy policy;
     private final List<RightsRow> rightsTable;
     private final List<SodViolation> sodViolations;
@@ -124,8 +134,13 @@ public final class PolicyAnalysis {
         this.violations = List.copyOf(violations);
     }
 
-    /** Analyses a policy. */
+    /** Analyses a policy within {@link #BUDGET} steps. */
     public static PolicyAnalysis analyse(Policy policy) {
+        return analyse(policy, BUDGET);
+    }
+
+    /** As {@link #analyse(Policy)} with another budget (tests). */
+    static PolicyAnalysis analyse(Policy policy, long budget) {
         List<RightsRow> table = rights(policy);
         List<Violation> violations = new ArrayList<>();
 
@@ -144,57 +159,78 @@ public final class PolicyAnalysis {
             }
         }
 
-        CoalitionSearch search = new CoalitionSearch(policy);
+        CoalitionSearch search = new CoalitionSearch(policy, budget);
         List<Unchangeable> unchangeable = new ArrayList<>();
-        for (String c : policy.components().keySet()) {
-            if (!search.canChange(c, search.everyone())) {
-                String reason = whyUnchangeable(policy, c);
-                unchangeable.add(new Unchangeable(c, reason));
-                String pointer = c.equals(Policy.POLICY_COMPONENT)
-                        ? (policy.document().path("approvals").has(c) ? "/approvals/policy" : "/approvals/default")
-                        : "/components/" + c;
-                violations.add(new Violation(pointer, c.equals(Policy.POLICY_COMPONENT)
-                        ? "nobody could ever change the policy again (lockout): " + reason
-                        : "nobody could ever change component '" + c + "': " + reason));
-            }
-        }
-
-        Path policyPath = path(search, List.of(Policy.POLICY_COMPONENT));
         List<Coalition> coalitions = new ArrayList<>();
-        for (ProtectedSet set : policy.protectedSets()) {
-            Path direct = path(search, set.components());
-            String via;
-            if (!direct.exists() && !policyPath.exists()) {
-                via = "none";
-            } else if (!policyPath.exists()
-                    || (direct.exists() && direct.size().getAsInt() <= policyPath.size().getAsInt())) {
-                via = "direct";
-            } else {
-                via = "policy change";
+        try {
+            for (String c : policy.components().keySet()) {
+                if (!search.changeableByAll(c)) {
+                    String reason = whyUnchangeable(policy, c);
+                    unchangeable.add(new Unchangeable(c, reason));
+                    String pointer = c.equals(Policy.POLICY_COMPONENT)
+                            ? (policy.document().path("approvals").has(c) ? "/approvals/policy" : "/approvals/default")
+                            : "/components/" + c;
+                    violations.add(new Violation(pointer, c.equals(Policy.POLICY_COMPONENT)
+                            ? "nobody could ever change the policy again (lockout): " + reason
+                            : "nobody could ever change component '" + c + "': " + reason));
+                }
             }
-            Coalition co = new Coalition(set.name(), set.components(), set.minCoalition(), direct, policyPath, via, true);
-            boolean ok = co.size().isEmpty() || co.size().getAsInt() >= set.minCoalition();
-            co = new Coalition(set.name(), set.components(), set.minCoalition(), direct, policyPath, via, ok);
-            coalitions.add(co);
-            if (!ok) {
-                int n = co.size().getAsInt();
-                violations.add(new Violation(separationPointer(policy, set.name()),
-                        "protected set '" + set.name() + "' (" + String.join(", ", set.components()) + ") can be changed by "
-                                + n + " principal" + (n == 1 ? "" : "s") + " (" + String.join(", ", co.members()) + ")"
-                                + (via.equals("direct") ? " directly" : " by first changing the policy")
-                                + "; min_coalition is " + set.minCoalition()));
+            Path policyPath = path(search, List.of(Policy.POLICY_COMPONENT));
+            for (ProtectedSet set : policy.protectedSets()) {
+                coalitions.add(coalition(set, path(search, set.components()), policyPath, violations, policy));
             }
+        } catch (CoalitionSearch.BudgetExceededException e) {
+            // Counted in steps, not time: every replayer stops at the same point with the same verdict.
+            List<String> undecided = new ArrayList<>();
+            for (int i = coalitions.size(); i < policy.protectedSets().size(); i++) {
+                ProtectedSet set = policy.protectedSets().get(i);
+                coalitions.add(new Coalition(set.name(), set.components(), set.minCoalition(), Path.none(), Path.none(),
+                        UNDECIDED, false));
+                undecided.add(set.name());
+            }
+            String pointer = undecided.isEmpty() ? "" : separationPointer(policy, undecided.get(0));
+            violations.add(new Violation(pointer, "analysis budget exceeded (" + e.budget() + " steps): "
+                    + (undecided.isEmpty() ? "the analysis could not finish"
+                            : "the smallest coalition of protected set" + (undecided.size() == 1 ? " '" : "s '")
+                                    + String.join("', '", undecided) + "' could not be determined")
+                    + "; simplify the policy (fewer distinct combinations of roles, smaller protected sets),"
+                    + " see docs/policy.md, Analysis budget"));
         }
         return new PolicyAnalysis(policy, table, sod, coalitions, unchangeable, violations);
     }
 
+    /** The coalition of a protected set from its two paths; adds a violation if it is too small. */
+    private static Coalition coalition(ProtectedSet set, Path direct, Path policyPath, List<Violation> violations,
+            Policy policy) {
+        String via;
+        if (!direct.exists() && !policyPath.exists()) {
+            via = "none";
+        } else if (!policyPath.exists()
+                || (direct.exists() && direct.size().getAsInt() <= policyPath.size().getAsInt())) {
+            via = "direct";
+        } else {
+            via = "policy change";
+        }
+        Coalition co = new Coalition(set.name(), set.components(), set.minCoalition(), direct, policyPath, via, true);
+        boolean ok = co.size().isEmpty() || co.size().getAsInt() >= set.minCoalition();
+        co = new Coalition(set.name(), set.components(), set.minCoalition(), direct, policyPath, via, ok);
+        if (!ok) {
+            int n = co.size().getAsInt();
+            violations.add(new Violation(separationPointer(policy, set.name()),
+                    "protected set '" + set.name() + "' (" + String.join(", ", set.components()) + ") can be changed by "
+                            + n + " principal" + (n == 1 ? "" : "s") + " (" + String.join(", ", co.members()) + ")"
+                            + (via.equals("direct") ? " directly" : " by first changing the policy")
+                            + "; min_coalition is " + set.minCoalition()));
+        }
+        return co;
+    }
+
     private static Path path(CoalitionSearch search, List<String> components) {
-        OptionalLong mask = search.minimum(components);
-        if (mask.isEmpty()) {
+        Optional<List<String>> members = search.minimum(components);
+        if (members.isEmpty()) {
             return Path.none();
         }
-        List<String> members = search.names(mask.getAsLong());
-        return new Path(OptionalInt.of(members.size()), members);
+        return new Path(OptionalInt.of(members.get().size()), members.get());
     }
 
     private static String separationPointer(Policy policy, String name) {
@@ -236,15 +272,21 @@ public final class PolicyAnalysis {
     static List<RightsRow> rights(Policy policy) {
         List<RightsRow> rows = new ArrayList<>();
         for (Principal p : policy.principals().values()) {
+            // From the principal's roles' grants: linear in what the principal holds.
+            Map<String, EnumSet<Right.Action>> held = new java.util.HashMap<>();
+            for (String roleName : p.roles()) {
+                Role role = policy.roles().get(roleName);
+                role.request().forEach(c -> held.computeIfAbsent(c, k -> EnumSet.noneOf(Right.Action.class))
+                        .add(Right.Action.REQUEST));
+                role.approve().forEach(c -> held.computeIfAbsent(c, k -> EnumSet.noneOf(Right.Action.class))
+                        .add(Right.Action.APPROVE));
+                role.report().forEach(c -> held.computeIfAbsent(c, k -> EnumSet.noneOf(Right.Action.class))
+                        .add(Right.Action.REPORT));
+            }
             Map<String, Set<Right.Action>> rights = new LinkedHashMap<>();
-            for (String c : policy.components().keySet()) {
-                EnumSet<Right.Action> actions = EnumSet.noneOf(Right.Action.class);
-                for (Right.Action a : Right.Action.values()) {
-                    if (policy.holds(p.name(), new Right(a, c))) {
-                        actions.add(a);
-                    }
-                }
-                if (!actions.isEmpty()) {
+            for (String c : policy.components().keySet()) { // in the file's order
+                EnumSet<Right.Action> actions = held.get(c);
+                if (actions != null) {
                     rights.put(c, Collections.unmodifiableSet(actions));
                 }
             }
@@ -350,7 +392,9 @@ public final class PolicyAnalysis {
         }
         for (Coalition c : coalitions) {
             sb.append("  ").append(c.set()).append(" (").append(String.join(", ", c.components())).append("): ");
-            if (c.size().isEmpty()) {
+            if (c.via().equals(UNDECIDED)) {
+                sb.append("undecided (analysis budget exceeded)");
+            } else if (c.size().isEmpty()) {
                 sb.append("no coalition can change it");
             } else {
                 sb.append(c.size().getAsInt()).append(" (").append(String.join(", ", c.members())).append(") ")

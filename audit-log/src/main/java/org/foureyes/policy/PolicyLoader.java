@@ -277,6 +277,10 @@ public final class PolicyLoader {
         // ---------------------------------------------------------------- pass 1: YAML to tree
 
         private JsonNode tree() throws PolicyException {
+            var tooLarge = PolicyLimits.checkText(yaml);
+            if (tooLarge.isPresent()) {
+                throw new PolicyException(file, 0, "", tooLarge.get());
+            }
             try (JsonParser p = YAML.createParser(yaml)) {
                 JsonToken t = p.nextToken();
                 if (t == null) {
@@ -416,6 +420,11 @@ public final class PolicyLoader {
                 }
             }
             N root = new N(doc, "", "");
+            var excess = PolicyLimits.check(doc);
+            if (excess.isPresent()) {
+                throw new PolicyException(file, lineOf(lines, excess.get().pointer()),
+                        fieldOf(doc, excess.get().pointer()), excess.get().message());
+            }
             if (!doc.isObject()) {
                 throw err(root, "a policy is a map with the keys policy, components, roles, principals, approvals, separation and timing");
             }

@@ -13,6 +13,12 @@ import org.foureyes.ledger.Draft;
 import org.foureyes.ledger.Ledger;
 import org.foureyes.ledger.LedgerException;
 import org.foureyes.ledger.PolicyInForce;
+import org.foureyes.ledger.RequestedPolicies;
+import org.foureyes.policy.Policy;
+import org.foureyes.policy.PolicyException;
+import org.foureyes.policy.Right;
+import org.foureyes.statement.ChangeRequestClaims;
+import org.foureyes.statement.Statement;
 import org.foureyes.server.db.JdbiLogStore;
 import org.foureyes.server.db.StoredEntry;
 import org.foureyes.statement.SignatureCache;
@@ -65,6 +71,12 @@ public final class ServerLedger implements CommitListener {
      */
     private final VerifiedStatements statements = new VerifiedStatements(1024);
     private final StatementVerifier verifier = new StatementVerifier(signatures, statements);
+    /**
+     * Requested policies analysed on request threads ({@link #preverify}), whose verdicts the
+     * writer thread then reuses: the analysis never runs under the write lock for a request this
+     * instance received.
+     */
+    private final RequestedPolicies requestedPolicies = new RequestedPolicies(16);
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final List<CommitListener> downstream = new CopyOnWriteArrayList<>();
 
@@ -230,10 +242,12 @@ public final class ServerLedger implements CommitListener {
     }
 
     /**
-     * Verifies a statement's signature on the calling (request) thread against the policy in force,
-     * only to fill the signature cache: the ledger's own checks in {@code decide} and {@code apply}
-     * then run in full on the writer thread, minus the Ed25519 arithmetic for these exact bytes.
-     * The outcome is ignored.
+     * Verifies a statement on the calling (request) thread against the policy in force, to fill
+     * the signature cache: the ledger's own checks in {@code decide} and {@code apply} then run in
+     * full on the writer thread, minus the Ed25519 arithmetic for these exact bytes. For an
+     * authentic request to change {@code policy} by a principal who may request it, also loads and
+     * analyses the requested policy here, so the writer finds the verdict in
+     * {@link RequestedPolicies} instead of analysing under the write lock. The outcome is ignored.
      */
     public void preverify(String compact) {
         PolicyInForce p = policy;
@@ -242,8 +256,15 @@ public final class ServerLedger implements CommitListener {
             return;
         }
         try {
-            verifier.verify(compact, p.policy(), o, java.time.Instant.now(), ANY);
-        } catch (StatementException | RuntimeException e) {
+            Statement st = verifier.verify(compact, p.policy(), o, java.time.Instant.now(), ANY);
+            if (st.type() == StatementType.CHANGE_REQUEST) {
+                ChangeRequestClaims c = st.claims(ChangeRequestClaims.class);
+                if (c.component().equals(Policy.POLICY_COMPONENT)
+                        && p.policy().holds(st.issuer(), new Right(Right.Action.REQUEST, Policy.POLICY_COMPONENT))) {
+                    requestedPolicies.load(c.config());
+                }
+            }
+        } catch (StatementException | PolicyException | RuntimeException e) {
             // Whatever is wrong, the ledger finds it again and decides.
         }
     }
@@ -342,7 +363,7 @@ public final class ServerLedger implements CommitListener {
     }
 
     private void rebuild() throws LedgerException {
-        Ledger fresh = new Ledger(new StatementVerifier(signatures, statements));
+        Ledger fresh = new Ledger(new StatementVerifier(signatures, statements), requestedPolicies);
         RefusalLimiter freshRefusals = refusals.empty();
         long size = store.size();
         apply(fresh, freshRefusals, 0, size);

@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.foureyes.ledger.ChangeRecord;
 import org.foureyes.ledger.ComponentState;
 import org.foureyes.ledger.Ledger;
@@ -24,6 +26,12 @@ import org.foureyes.server.api.PolicyView;
 /** Turns the ledger's records into the API's JSON records. Call under the ledger's read lock. */
 public final class Views {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The analysis of each policy in force, by its hash: it is a function of the policy alone, and
+     * {@code GET /v1/policy} must not rerun it (up to the analysis budget) on every request.
+     */
+    private static final Map<String, ObjectNode> ANALYSES = new ConcurrentHashMap<>();
+    private static final int ANALYSES_KEPT = 8;
 
     private Views() {
     }
@@ -117,6 +125,18 @@ public final class Views {
                     h.change().orElse(null)));
         }
         return new PolicyView(p.policy().name(), p.sha256(), p.activatedSeq(), time(p.activatedAt()),
-                p.change().orElse(null), p.policy().document(), PolicyAnalysis.analyse(p.policy()).toJson(), history);
+                p.change().orElse(null), p.policy().document(), analysis(p), history);
+    }
+
+    static ObjectNode analysis(PolicyInForce p) {
+        ObjectNode cached = ANALYSES.get(p.sha256());
+        if (cached == null) {
+            cached = PolicyAnalysis.analyse(p.policy()).toJson();
+            if (ANALYSES.size() >= ANALYSES_KEPT) {
+                ANALYSES.clear();
+            }
+            ANALYSES.put(p.sha256(), cached);
+        }
+        return cached.deepCopy();
     }
 }
