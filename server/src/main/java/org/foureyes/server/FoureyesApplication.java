@@ -34,8 +34,11 @@ import org.foureyes.server.health.LogAppenderHealthCheck;
 import org.foureyes.server.health.LogKeyHealthCheck;
 import org.foureyes.server.page.TransparencyPage;
 import org.foureyes.server.resources.LogResource;
+import org.foureyes.server.resources.ContentTypeFilter;
+import org.foureyes.server.resources.ProblemErrorHandler;
 import org.foureyes.server.resources.ProblemMappers;
 import org.foureyes.server.auth.AccessTokens;
+import org.foureyes.server.auth.PathGuardFilter;
 import org.foureyes.server.auth.ReadAccessFilter;
 import org.foureyes.server.core.RefusalLimiter;
 import org.foureyes.server.core.ServerLedger;
@@ -130,12 +133,17 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
             server.setRegisterDefaultExceptionMappers(false);
         }
         ProblemMappers.register(environment.jersey());
+        ProblemErrorHandler.install(environment);
+        // One reading of every path: no ';' anywhere (public log or not), before the page and Jersey.
+        environment.servlets().addFilter("path-guard", new PathGuardFilter())
+                .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
+        environment.jersey().register(new ContentTypeFilter());
         environment.jersey().register(new LogResource(store, signer.verifierKey()));
         environment.jersey().register(new org.foureyes.server.resources.ReleaseResource(store));
         environment.jersey().register(new org.foureyes.server.resources.ExportResource(
                 new org.foureyes.server.core.LogExport(store), signer.verifierKey()));
         environment.jersey().register(new StatementProblems.Mapper());
-        StatementEndpoint statements = new StatementEndpoint(workflow, wf.getMaxStatementBytes());
+        StatementEndpoint statements = new StatementEndpoint(workflow, wf.getMaxStatementBytes(), log.isPublic());
         environment.jersey().register(new ChangeResource(statements));
         environment.jersey().register(new ComponentResource(statements));
         environment.jersey().register(new PolicyResource(ledger));
