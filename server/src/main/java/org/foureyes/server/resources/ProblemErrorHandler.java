@@ -44,11 +44,23 @@ public final class ProblemErrorHandler {
         });
     }
 
+    /** Jetty's most specific reason: the innermost exception's message, else its own (fixed texts, no request data). */
+    static String reasons(String message, Throwable cause) {
+        String best = message;
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank() && t.getMessage().length() < 200) {
+                best = t.getMessage();
+            }
+        }
+        return best == null ? null : best.replaceFirst("^\\d{3}: ", "").replaceFirst("^Bad Request: ", "");
+    }
+
     /** The problem for a status Jetty answers itself. */
     static Problem problem(int status, String message, boolean uriViolation) {
         String why = message == null || message.isBlank() ? "" : " (" + message + ")";
         return switch (status) {
-            case 400 -> uriViolation || (message != null && (message.contains("URI") || message.contains("UTF-8")))
+            case 400 -> uriViolation || (message != null && (message.contains("URI") || message.contains("UTF-8")
+                    || message.contains("path") || message.contains("Path")))
                     ? Problem.of(ProblemType.BAD_URI, "The request path is ambiguous or malformed" + why + ". Send it"
                             + " without encoded slashes, dots, backslashes or NUL, empty segments, '..' or ';',"
                             + " and as UTF-8.")
@@ -71,10 +83,11 @@ public final class ProblemErrorHandler {
     }
 
     /** Writes the problem as the whole response body. */
-    static void writeProblem(Request request, Response response, Callback callback, int code, String message) {
+    static void writeProblem(Request request, Response response, Callback callback, int code, String message,
+            Throwable cause) {
         byte[] body;
         try {
-            body = JSON.writeValueAsBytes(problem(code, message, uriProblem(request.getHttpURI())));
+            body = JSON.writeValueAsBytes(problem(code, reasons(message, cause), uriProblem(request.getHttpURI())));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a problem is always serialisable", e);
         }
@@ -95,7 +108,7 @@ public final class ProblemErrorHandler {
         @Override
         protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
                 String contentType, List<Charset> charsets, int code, String message, Throwable cause) {
-            writeProblem(request, response, callback, code, message);
+            writeProblem(request, response, callback, code, message, cause);
             // As Jetty's servlet error handler does after writing: let the servlet channel complete.
             ServletContextRequest servlet = Request.as(request, ServletContextRequest.class);
             if (servlet != null) {
@@ -110,7 +123,7 @@ public final class ProblemErrorHandler {
         @Override
         protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                 Callback callback) {
-            writeProblem(request, response, callback, code, message);
+            writeProblem(request, response, callback, code, message, cause);
         }
     }
 }
