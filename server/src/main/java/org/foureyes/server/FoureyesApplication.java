@@ -117,7 +117,7 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
                 () -> initialPolicy(Path.of(config.getPolicyFile()))));
         environment.lifecycle().manage(WitnessPusher.fromConfig(store, config.getWitnesses()));
         Workflow workflow = new Workflow(ledger, appender, wf.getAppendTimeout().toJavaDuration(), environment.metrics(),
-                clock);
+                clock, wf.getMaxOpenChangesPerPrincipal());
         Webhooks webhooks = new Webhooks(config.getWebhooks(), ledger, new Webhooks.Settings(wf.getWebhookQueue(),
                 wf.getWebhookAttempts(), wf.getWebhookBackoff().toJavaDuration(),
                 wf.getWebhookTimeout().toJavaDuration()), environment.metrics());

@@ -55,6 +55,7 @@ public final class StatementProblems {
             Map.entry("apply-expired", new Kind(409, "Approval expired")),
             Map.entry("not-approved", new Kind(409, "Change not approved")),
             Map.entry("out-of-order", new Kind(409, "Report out of order")),
+            Map.entry("open-limit", new Kind(409, "Too many open changes")),
             // the content breaks a rule of the policy: 422
             Map.entry("unknown-component", new Kind(422, "Unknown component")),
             Map.entry("no-emergency", new Kind(422, "No emergency declared")),
