@@ -244,10 +244,22 @@ public final class Ledger {
     private Plan plan(String compact, StatementType expected, Instant time, int openLimit) {
         Planned m = lastPlan;
         if (m != null && m.size() == size && m.expected() == expected && m.time().equals(time)
-                && m.openLimit() == openLimit && m.compact().equals(compact)) {
+                && holdsUnder(m, openLimit) && m.compact().equals(compact)) {
             return m.plan();
         }
         return planStatement(compact, expected, time, openLimit);
+    }
+
+    /**
+     * Whether a plan made under one open-changes limit is the plan under {@code openLimit}: the limit
+     * only turns an acceptance into an {@value #OPEN_LIMIT} refusal, so an acceptance holds without
+     * a limit (the replay of the accepted entry) and any other refusal holds under every limit.
+     */
+    private static boolean holdsUnder(Planned m, int openLimit) {
+        if (m.openLimit() == openLimit) {
+            return true;
+        }
+        return m.plan() instanceof Step ? openLimit == 0 : !OPEN_LIMIT.equals(((Denied) m.plan()).refusal().problem());
     }
 
     private void applyChecked(LogEntry e) throws LedgerException {

@@ -55,7 +55,9 @@ class PrivateLogLeakTest {
 
     @AfterAll
     void stop() throws Exception {
-        for (DropwizardAppExtension<?> a : new DropwizardAppExtension<?>[] {privateApp, publicApp}) {
+        // Last started, first stopped: each app's config overrides restore the system properties
+        // they found, so stopping in start order would leave the private app's ones set for later tests.
+        for (DropwizardAppExtension<?> a : new DropwizardAppExtension<?>[] {publicApp, privateApp}) {
             if (a != null) {
                 a.after();
             }
