@@ -18,7 +18,7 @@ public class WorkflowConfiguration {
      * requested; a further request is refused ({@code open-limit}, logged as statement.refused). 0: no limit.
      */
     @Min(0)
-    private int maxOpenChangesPerPrincipal = 20;
+    private int maxOpenChangesPerPrincipal = 50;
 
     /** How often the scheduler appends {@code change.expired} for changes past pending_ttl or apply_ttl. */
     @NotNull
