@@ -126,7 +126,7 @@ public final class Ledger {
      * replans exactly this statement at exactly this size and time it would get this same plan:
      * the server's decide-then-apply verifies and plans each statement once instead of twice.
      */
-    private record Planned(String compact, StatementType expected, Instant time, long size, Plan plan) {
+    private record Planned(String compact, StatementType expected, Instant time, long size, int openLimit, Plan plan) {
     }
 
     private Planned lastPlan;
@@ -223,8 +223,15 @@ public final class Ledger {
      * @param expected the statement type expected where the statement was sent
      * @param jti the statement's jti, if it can be read (it counts as seen once logged)
      */
-    private record Denied(Refusal refusal, boolean logged, StatementType expected, String jti) implements Plan {
+    private record Denied(Refusal refusal, boolean logged, StatementType expected, String jti, int openLimit)
+            implements Plan {
+        Denied(Refusal refusal, boolean logged, StatementType expected, String jti) {
+            this(refusal, logged, expected, jti, 0);
+        }
     }
+
+    /** The refusal slug of a request over the server's limit of open changes per requester. */
+    public static final String OPEN_LIMIT = "open-limit";
 
     // ================================================================ apply: the verifying replay
 
@@ -245,13 +252,25 @@ public final class Ledger {
     }
 
     /** The plan of {@code compact} now: the one {@link #decide} just made for it, or a new one. */
-    private Plan plan(String compact, StatementType expected, Instant time) {
+    private Plan plan(String compact, StatementType expected, Instant time, int openLimit) {
         Planned m = lastPlan;
         if (m != null && m.size() == size && m.expected() == expected && m.time().equals(time)
-                && m.compact().equals(compact)) {
+                && holdsUnder(m, openLimit) && m.compact().equals(compact)) {
             return m.plan();
         }
-        return planStatement(compact, expected, time);
+        return planStatement(compact, expected, time, openLimit);
+    }
+
+    /**
+     * Whether a plan made under one open-changes limit is the plan under {@code openLimit}: the limit
+     * only turns an acceptance into an {@value #OPEN_LIMIT} refusal, so an acceptance holds without
+     * a limit (the replay of the accepted entry) and any other refusal holds under every limit.
+     */
+    private static boolean holdsUnder(Planned m, int openLimit) {
+        if (m.openLimit() == openLimit) {
+            return true;
+        }
+        return m.plan() instanceof Step ? openLimit == 0 : !OPEN_LIMIT.equals(((Denied) m.plan()).refusal().problem());
     }
 
     private void applyChecked(LogEntry e) throws LedgerException {
@@ -278,7 +297,7 @@ public final class Ledger {
             step = switch (e.entryType()) {
                 case LOG_GENESIS -> throw fail(e, "a log has one log.genesis entry, at seq 0");
                 case CHANGE_REQUESTED, CHANGE_DECIDED, CHANGE_WITHDRAWN, CHANGE_REPORTED -> {
-                    Plan p = plan(e.statement().orElseThrow(), expectedType(e.entryType()), e.time());
+                    Plan p = plan(e.statement().orElseThrow(), expectedType(e.entryType()), e.time(), 0);
                     if (p instanceof Denied d) {
                         throw fail(e, "the ledger refuses its statement (" + d.refusal().problem() + "): "
                                 + d.refusal().reason());
@@ -437,7 +456,7 @@ public final class Ledger {
      * Verifies a statement and plans its entry, without changing anything: the shared core of
      * {@link #apply} and {@link #decide}.
      */
-    private Plan planStatement(String compact, StatementType expected, Instant time) {
+    private Plan planStatement(String compact, StatementType expected, Instant time, int openLimit) {
         Statement st;
         try {
             st = verifier.verify(compact, policy.policy(), origin, time, ANY_TYPE);
@@ -461,13 +480,35 @@ public final class Ledger {
                     + st.keyId() + " is already in the log; a statement is accepted once. Sign a new statement"
                     + " (a new jti) if you mean to repeat it");
         }
-        return switch (expected) {
+        Plan p = switch (expected) {
             case CHANGE_REQUEST -> planRequest(st);
             case DECISION -> planDecision(st);
             case WITHDRAWAL -> planWithdrawal(st);
             case REPORT -> planReport(st);
             case ACCESS -> throw new IllegalStateException("unreachable");
         };
+        return p instanceof Step && expected == StatementType.CHANGE_REQUEST ? overOpenLimit(st, openLimit).orElse(p) : p;
+    }
+
+    /**
+     * The server's limit of open changes per requester (0: none), checked last, on a request the
+     * policy accepts: one principal cannot flood the open set. The limit is the server's, so the
+     * {@code statement.refused} entry carries it ({@code facts.limit}) and a replay checks the count
+     * against it. An emergency request is never held back (it can only narrow what is monitored).
+     */
+    private Optional<Plan> overOpenLimit(Statement st, int openLimit) {
+        if (openLimit <= 0 || st.claims(ChangeRequestClaims.class).emergency()) {
+            return Optional.empty();
+        }
+        String iss = st.issuer();
+        long mine = open.stream().filter(id -> iss.equals(changes.get(id).requester())).count();
+        if (mine < openLimit) {
+            return Optional.empty();
+        }
+        return Optional.of(new Denied(new Refusal(iss + " has " + mine + " open changes (requested or approved, not"
+                + " yet applied or closed) and this log takes at most " + openLimit + " per requester; withdraw one"
+                + " or wait until one is decided, then request again", OPEN_LIMIT, true), true,
+                StatementType.CHANGE_REQUEST, st.jti(), openLimit));
     }
 
     private static Denied deny(Statement st, StatementType expected, String problem, String reason) {
@@ -917,7 +958,12 @@ public final class Ledger {
                     + (exp == null ? "nothing" : show(exp)));
         }
         String compact = e.statement().orElseThrow();
-        Plan p = plan(compact, expected, e.time());
+        JsonNode lim = e.facts().get("limit");
+        if (lim != null && !(lim.isIntegralNumber() && lim.canConvertToInt() && lim.intValue() > 0)) {
+            throw fail(e, "facts.limit, when present, must be the positive limit of open changes per requester,"
+                    + " found " + show(lim));
+        }
+        Plan p = plan(compact, expected, e.time(), lim == null ? 0 : lim.intValue());
         if (p instanceof Step s) {
             throw fail(e, "the statement is logged as refused, but the policy in force accepts it (as a " + s.type
                     + " entry with state " + quote(s.result.state()) + ": " + s.result.explanation() + ")");
@@ -937,6 +983,9 @@ public final class Ledger {
         facts.put("reason", d.refusal().reason());
         facts.put("problem", d.refusal().problem());
         facts.put("expected", d.expected().typ());
+        if (d.openLimit() > 0) {
+            facts.put("limit", d.openLimit());
+        }
         Commit commit = (seq, t) -> {
             if (d.jti() != null) {
                 jtis.add(d.jti());
@@ -1096,14 +1145,23 @@ public final class Ledger {
      * @throws IllegalStateException before the genesis entry, or while owed entries are missing
      */
     public Outcome decide(String compact, StatementType expected, Instant entryTime) {
+        return decide(compact, expected, entryTime, 0);
+    }
+
+    /**
+     * As {@link #decide(String, StatementType, Instant)}, with the server's limit of open changes
+     * per requester ({@code openLimit}, 0 for none): an authentic request the policy accepts is
+     * refused ({@value #OPEN_LIMIT}, logged) when its issuer already has that many open changes.
+     */
+    public Outcome decide(String compact, StatementType expected, Instant entryTime, int openLimit) {
         Objects.requireNonNull(compact, "compact");
         Objects.requireNonNull(expected, "expected");
         Objects.requireNonNull(entryTime, "entryTime");
         Instant t = readyAt(entryTime);
         entryTypeFor(expected); // refuses ACCESS
         lastPlan = null;
-        Plan p = planStatement(compact, expected, t);
-        lastPlan = new Planned(compact, expected, t, size, p);
+        Plan p = planStatement(compact, expected, t, openLimit);
+        lastPlan = new Planned(compact, expected, t, size, openLimit, p);
         if (p instanceof Denied d) {
             return new Outcome.Refused(d.refusal(),
                     d.logged() ? Optional.of(refusedStep(compact, d).draft()) : Optional.empty());

@@ -93,6 +93,8 @@ public class ChangeRequestBench {
                     - {type: http, bindHost: 127.0.0.1, port: %5$d}
                   requestLog:
                     appenders: []
+                workflow:
+                  maxOpenChangesPerPrincipal: 0
                 logging:
                   level: WARN
                 """.formatted(dir, root.resolve("policies/tor-exit.yml"), ORIGIN, port, adminPort));

@@ -35,8 +35,11 @@ import org.foureyes.server.health.LogAppenderHealthCheck;
 import org.foureyes.server.health.LogKeyHealthCheck;
 import org.foureyes.server.page.TransparencyPage;
 import org.foureyes.server.resources.LogResource;
+import org.foureyes.server.resources.ContentTypeFilter;
+import org.foureyes.server.resources.ProblemErrorHandler;
 import org.foureyes.server.resources.ProblemMappers;
 import org.foureyes.server.auth.AccessTokens;
+import org.foureyes.server.auth.PathGuardFilter;
 import org.foureyes.server.auth.ReadAccessFilter;
 import org.foureyes.server.core.RefusalLimiter;
 import org.foureyes.server.core.ServerLedger;
@@ -120,7 +123,7 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
                 () -> initialPolicy(Path.of(config.getPolicyFile()))));
         environment.lifecycle().manage(WitnessPusher.fromConfig(store, config.getWitnesses()));
         Workflow workflow = new Workflow(ledger, appender, wf.getAppendTimeout().toJavaDuration(), environment.metrics(),
-                clock);
+                clock, wf.getMaxOpenChangesPerPrincipal());
         Webhooks webhooks = new Webhooks(config.getWebhooks(), ledger, new Webhooks.Settings(wf.getWebhookQueue(),
                 wf.getWebhookAttempts(), wf.getWebhookBackoff().toJavaDuration(),
                 wf.getWebhookTimeout().toJavaDuration()), environment.metrics());
@@ -137,6 +140,11 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         }
         ProblemMappers.register(environment.jersey());
         StorageProblemMappers.register(environment.jersey());
+        ProblemErrorHandler.install(environment);
+        // One reading of every path: no ';' anywhere (public log or not), before the page and Jersey.
+        environment.servlets().addFilter("path-guard", new PathGuardFilter())
+                .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
+        environment.jersey().register(new ContentTypeFilter());
         StorageIntegrity integrity = new StorageIntegrity();
         appender.haltOnCorruption(integrity);
         environment.jersey().register(new LogResource(store, signer.verifierKey(), integrity));
@@ -144,7 +152,7 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         environment.jersey().register(new org.foureyes.server.resources.ExportResource(
                 new org.foureyes.server.core.LogExport(store), signer.verifierKey()));
         environment.jersey().register(new StatementProblems.Mapper());
-        StatementEndpoint statements = new StatementEndpoint(workflow, wf.getMaxStatementBytes());
+        StatementEndpoint statements = new StatementEndpoint(workflow, wf.getMaxStatementBytes(), log.isPublic());
         environment.jersey().register(new ChangeResource(statements));
         environment.jersey().register(new ComponentResource(statements));
         environment.jersey().register(new PolicyResource(ledger));

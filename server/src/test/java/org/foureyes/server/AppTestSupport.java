@@ -46,7 +46,8 @@ public final class AppTestSupport {
 
     /**
      * config.yml for {@code java -jar foureyes.jar server}: SQLite under {@code data} with the
-     * quick start's pragmas, both connectors on 127.0.0.1, no request log, WARN logging.
+     * quick start's pragmas, both connectors on 127.0.0.1, no request log, WARN logging, and no
+     * limit of open changes per requester (the load tests post as one principal on purpose).
      */
     public static String serverJarConfig(Path data, Path policy, String origin, int port, int adminPort,
             int maxConnections) {
@@ -70,6 +71,8 @@ public final class AppTestSupport {
                     - {type: http, bindHost: 127.0.0.1, port: %5$d}
                   requestLog:
                     appenders: []
+                workflow:
+                  maxOpenChangesPerPrincipal: 0
                 logging:
                   level: WARN
                 """.formatted(data, policy, origin, port, adminPort, maxConnections);

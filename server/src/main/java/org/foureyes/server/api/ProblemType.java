@@ -11,6 +11,11 @@ public enum ProblemType {
     BAD_RANGE("bad-range", "Bad range", 400),
     /** The request body is not valid JSON or not of the expected shape. */
     BAD_JSON("bad-json", "Malformed JSON", 400),
+    /**
+     * A request path the server does not take: path parameters ({@code ;}), encoded slashes, dots,
+     * backslashes or NUL, empty segments, {@code ..}, or bytes that are not UTF-8 (issue 13).
+     */
+    BAD_URI("bad-uri", "Bad request path", 400),
     /** Any other malformed request. */
     BAD_REQUEST("bad-request", "Bad request", 400),
     /** The request is well formed but its content breaks a rule. */

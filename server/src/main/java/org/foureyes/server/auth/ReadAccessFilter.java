@@ -5,7 +5,9 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -16,15 +18,17 @@ import org.foureyes.policy.Right;
 import org.foureyes.server.api.Problem;
 import org.foureyes.server.api.ProblemType;
 import org.foureyes.server.core.ServerLedger;
+import org.glassfish.jersey.server.ExtendedUriInfo;
+import org.glassfish.jersey.server.model.ResourceMethod;
 
 /**
- * Read access when the log is not public ({@code log.public: false}): every {@code GET} under
- * {@code /v1/} needs {@code Authorization: Bearer <foureyes.access/v1 token>} from a principal with
- * the {@code read} right. An agent (a principal with a {@code report} right) may read what concerns
- * its components: the log itself ({@code /v1/log/...}, which it must read whole to verify), the
- * policy, its components and their release, and their changes. {@code /v1/whoami} checks its token
- * itself; {@code /v1/log/key} stays public (it is what clients pin, and names the origin tokens
- * are for). Writes are signed statements and need no token.
+ * Access when the log is not public ({@code log.public: false}). Decides on the resource method
+ * Jersey matched and its decoded path parameters, never on the raw path (which keeps matrix
+ * parameters Jersey ignores when matching, issue 13). Default deny: a method is open only as far
+ * as its {@link ReadRule} says; without one it needs {@code Authorization: Bearer <foureyes.access/v1
+ * token>} from a principal with the {@code read} right. Agents (principals with a {@code report}
+ * right) may read what concerns their components. Paths with {@code ;} never get here
+ * ({@link PathGuardFilter}).
  */
 @Priority(Priorities.AUTHENTICATION)
 public final class ReadAccessFilter implements ContainerRequestFilter {
@@ -38,17 +42,28 @@ public final class ReadAccessFilter implements ContainerRequestFilter {
         this.ledger = ledger;
     }
 
+    /** The rule of the matched method: its own annotation, else its class's, else readers only. */
+    public static ReadRule.Access ruleOf(Method method) {
+        if (method == null) {
+            return ReadRule.Access.READERS;
+        }
+        ReadRule r = method.getAnnotation(ReadRule.class);
+        if (r == null) {
+            r = method.getDeclaringClass().getAnnotation(ReadRule.class);
+        }
+        return r == null ? ReadRule.Access.READERS : r.value();
+    }
+
     @Override
     public void filter(ContainerRequestContext request) {
-        String method = request.getMethod();
-        if (!"GET".equals(method) && !"HEAD".equals(method)) {
-            return;
+        ReadRule.Access rule = ReadRule.Access.READERS;
+        if (request.getUriInfo() instanceof ExtendedUriInfo uri) {
+            ResourceMethod matched = uri.getMatchedResourceMethod();
+            if (matched != null && matched.getInvocable() != null) {
+                rule = ruleOf(matched.getInvocable().getDefinitionMethod());
+            }
         }
-        String path = request.getUriInfo().getPath();
-        if (path.startsWith("/")) {
-            path = path.substring(1);
-        }
-        if (!path.startsWith("v1/") || path.equals("v1/whoami") || path.equals("v1/log/key")) {
+        if (rule == ReadRule.Access.PUBLIC) {
             return;
         }
         Optional<String> token = AccessTokens.bearer(request.getHeaderString(HttpHeaders.AUTHORIZATION));
@@ -71,7 +86,7 @@ public final class ReadAccessFilter implements ContainerRequestFilter {
         Set<String> own = policy.components().keySet().stream()
                 .filter(c -> policy.holds(caller.principal(), new Right(Right.Action.REPORT, c)))
                 .collect(Collectors.toSet());
-        if (!own.isEmpty() && agentMayRead(path, request.getUriInfo().getQueryParameters().get("component"), own)) {
+        if (!own.isEmpty() && agentMayRead(rule, request, own)) {
             return;
         }
         request.abortWith(problem(403, "forbidden", "Forbidden", caller.principal() + " holds no role with the read"
@@ -79,23 +94,22 @@ public final class ReadAccessFilter implements ContainerRequestFilter {
                 + own.stream().sorted().toList()) + "; ask for a policy change that grants it."));
     }
 
-    private boolean agentMayRead(String path, List<String> componentParam, Set<String> own) {
-        String[] p = path.split("/");
-        if (p.length >= 2 && (p[1].equals("log") || p[1].equals("policy"))) {
-            return true;
-        }
-        if (p.length >= 3 && p[1].equals("components")) {
-            return own.contains(p[2]);
-        }
-        if (p.length == 2 && p[1].equals("changes")) {
-            return componentParam != null && componentParam.size() == 1 && own.contains(componentParam.get(0));
-        }
-        if (p.length >= 3 && p[1].equals("changes") && p[2].matches("[0-9]{1,18}")) {
-            long id = Long.parseLong(p[2]);
-            Optional<ChangeRecord> r = ledger.read(l -> l.change(id));
-            return r.isPresent() && own.contains(r.get().component());
-        }
-        return false;
+    private boolean agentMayRead(ReadRule.Access rule, ContainerRequestContext request, Set<String> own) {
+        MultivaluedMap<String, String> path = request.getUriInfo().getPathParameters();
+        return switch (rule) {
+            case AGENT_LOG -> true;
+            case AGENT_COMPONENT_PATH -> single(path.get("name")).filter(own::contains).isPresent();
+            case AGENT_COMPONENT_QUERY -> single(request.getUriInfo().getQueryParameters().get("component"))
+                    .filter(own::contains).isPresent();
+            case AGENT_CHANGE_PATH -> single(path.get("id")).filter(id -> id.matches("[0-9]{1,18}"))
+                    .flatMap(id -> ledger.read(l -> l.change(Long.parseLong(id)))).map(ChangeRecord::component)
+                    .filter(own::contains).isPresent();
+            case PUBLIC, READERS -> false;
+        };
+    }
+
+    private static Optional<String> single(List<String> values) {
+        return values != null && values.size() == 1 ? Optional.ofNullable(values.get(0)) : Optional.empty();
     }
 
     static Response unauthorized(String detail) {

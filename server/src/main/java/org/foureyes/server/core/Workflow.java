@@ -109,9 +109,17 @@ public final class Workflow {
     private final Meter refusedUnlogged;
     private final Meter rateLimited;
     private final ConcurrentHashMap<String, Meter> refusals = new ConcurrentHashMap<>();
+    private final int openLimit;
 
     public Workflow(ServerLedger ledger, LogAppender appender, Duration timeout,
             MetricRegistry metrics, java.time.Clock clock) {
+        this(ledger, appender, timeout, metrics, clock, 0);
+    }
+
+    /** @param openLimit most open changes per requester (0: no limit); see {@link Ledger#decide(String, StatementType, Instant, int)} */
+    public Workflow(ServerLedger ledger, LogAppender appender, Duration timeout,
+            MetricRegistry metrics, java.time.Clock clock, int openLimit) {
+        this.openLimit = openLimit;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.appender = Objects.requireNonNull(appender, "appender");
@@ -153,7 +161,7 @@ public final class Workflow {
             List<EntryContent> out = new ArrayList<>();
             try {
                 appendOwed(l, ctx, out);
-                Outcome o = l.decide(compact, expected, ctx.time());
+                Outcome o = l.decide(compact, expected, ctx.time(), openLimit);
                 attempt.outcome = o;
                 if (o instanceof Outcome.Accepted a) {
                     attempt.ownIndex = out.size();

@@ -13,6 +13,13 @@ public class WorkflowConfiguration {
     @Min(0)
     private int refusalsPerMinute = 10;
 
+    /**
+     * Most open (requested or approved, not yet applied or closed) changes one principal may have
+     * requested; a further request is refused ({@code open-limit}, logged as statement.refused). 0: no limit.
+     */
+    @Min(0)
+    private int maxOpenChangesPerPrincipal = 50;
+
     /** How often the scheduler appends {@code change.expired} for changes past pending_ttl or apply_ttl. */
     @NotNull
     private Duration expiryInterval = Duration.seconds(30);
@@ -84,6 +91,16 @@ public class WorkflowConfiguration {
     @JsonProperty
     public void setWebhookTimeout(Duration webhookTimeout) {
         this.webhookTimeout = webhookTimeout;
+    }
+
+    @JsonProperty
+    public int getMaxOpenChangesPerPrincipal() {
+        return maxOpenChangesPerPrincipal;
+    }
+
+    @JsonProperty
+    public void setMaxOpenChangesPerPrincipal(int maxOpenChangesPerPrincipal) {
+        this.maxOpenChangesPerPrincipal = maxOpenChangesPerPrincipal;
     }
 
     @JsonProperty

@@ -21,6 +21,7 @@ import org.foureyes.policy.ChangeState;
 import org.foureyes.server.api.ChangeSummary;
 import org.foureyes.server.api.ChangeView;
 import org.foureyes.server.api.ProblemType;
+import org.foureyes.server.auth.ReadRule;
 import org.foureyes.statement.StatementType;
 
 /** Change requests, decisions and withdrawals, and the changes as the log says they are. */
@@ -37,6 +38,7 @@ public class ChangeResource {
     @POST
     @Timed
     @Consumes(StatementEndpoint.JOSE)
+    @ReadRule(ReadRule.Access.PUBLIC)
     public Response request(InputStream body, @HeaderParam(HttpHeaders.CONTENT_LENGTH) String length) {
         return endpoint.submit(endpoint.body(body, length), StatementType.CHANGE_REQUEST, null);
     }
@@ -44,6 +46,7 @@ public class ChangeResource {
     /** Changes in id order, optionally only of one component and/or in one state. */
     @GET
     @Timed
+    @ReadRule(ReadRule.Access.AGENT_COMPONENT_QUERY)
     public List<ChangeSummary> list(@QueryParam("component") String component, @QueryParam("state") String state) {
         ChangeState s = null;
         if (state != null && !state.isBlank()) {
@@ -69,6 +72,7 @@ public class ChangeResource {
     @GET
     @Timed
     @Path("{id}")
+    @ReadRule(ReadRule.Access.AGENT_CHANGE_PATH)
     public ChangeView get(@PathParam("id") String id) {
         long change = id(id);
         return endpoint.ledger().read(l -> l.change(change).map(r -> Views.view(l, r))).orElseThrow(
@@ -80,6 +84,7 @@ public class ChangeResource {
     @POST
     @Timed
     @Path("{id}/decisions")
+    @ReadRule(ReadRule.Access.PUBLIC)
     @Consumes(StatementEndpoint.JOSE)
     public Response decide(@PathParam("id") String id, InputStream body,
             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String length) {
@@ -93,6 +98,7 @@ public class ChangeResource {
     @POST
     @Timed
     @Path("{id}/withdrawal")
+    @ReadRule(ReadRule.Access.PUBLIC)
     @Consumes(StatementEndpoint.JOSE)
     public Response withdraw(@PathParam("id") String id, InputStream body,
             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String length) {

@@ -17,6 +17,7 @@ import java.util.List;
 import org.foureyes.ledger.ComponentState;
 import org.foureyes.server.api.ComponentView;
 import org.foureyes.server.api.ProblemType;
+import org.foureyes.server.auth.ReadRule;
 import org.foureyes.statement.StatementType;
 
 /** The components as the log says they are, and their agents' reports. */
@@ -46,6 +47,7 @@ public class ComponentResource {
     @GET
     @Timed
     @Path("{name}")
+    @ReadRule(ReadRule.Access.AGENT_COMPONENT_PATH)
     public ComponentView get(@PathParam("name") String name) {
         return endpoint.ledger().read(l -> l.component(name).map(c -> Views.component(l, c))).orElseThrow(
                 () -> new ProblemException(ProblemType.NOT_FOUND, "There is no component '" + name
@@ -56,6 +58,7 @@ public class ComponentResource {
     @POST
     @Timed
     @Path("{name}/reports")
+    @ReadRule(ReadRule.Access.PUBLIC)
     @Consumes(StatementEndpoint.JOSE)
     public Response report(@PathParam("name") String name, InputStream body,
             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String length) {

@@ -10,6 +10,7 @@ import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import org.foureyes.auditlog.VerifierKey;
 import org.foureyes.server.api.ProblemType;
+import org.foureyes.server.auth.ReadRule;
 import org.foureyes.server.core.LogExport;
 
 /**
@@ -20,6 +21,7 @@ import org.foureyes.server.core.LogExport;
  * the size of a signed checkpoint. Entries are streamed from the database in pages.
  */
 @Path("/v1/log/export")
+@ReadRule(ReadRule.Access.AGENT_LOG)
 public class ExportResource {
     public static final String TAR = "application/x-tar";
 

@@ -17,6 +17,7 @@ import org.foureyes.auditlog.VerifierKey;
 import org.foureyes.server.api.ConsistencyProof;
 import org.foureyes.server.api.InclusionProof;
 import org.foureyes.server.api.ProblemType;
+import org.foureyes.server.auth.ReadRule;
 import org.foureyes.server.core.StorageIntegrity;
 import org.foureyes.server.core.VerifiedProofs;
 import org.foureyes.server.db.JdbiLogStore;
@@ -28,6 +29,7 @@ import org.foureyes.server.db.StoredEntry;
  * checkpoint is served: entries and proofs are bounded by its size.
  */
 @Path("/v1/log")
+@ReadRule(ReadRule.Access.AGENT_LOG)
 public class LogResource {
     /** Most entries one {@code GET /v1/log/entries} returns; clients page with {@code start}. */
     public static final int MAX_ENTRIES = 1000;
@@ -52,6 +54,7 @@ public class LogResource {
 
     /** The log's verifier key, one line, for auditors and agents to pin. */
     @GET
+    @ReadRule(ReadRule.Access.PUBLIC)
     @Path("key")
     @Produces(TEXT)
     public String key() {

@@ -6,10 +6,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.foureyes.server.api.PolicyView;
+import org.foureyes.server.auth.ReadRule;
 import org.foureyes.server.core.ServerLedger;
 
 /** The policy in force, its analysis and its history. */
 @Path("/v1/policy")
+@ReadRule(ReadRule.Access.AGENT_LOG)
 @Produces(MediaType.APPLICATION_JSON)
 public class PolicyResource {
     private final ServerLedger ledger;

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.foureyes.auditlog.LogStoreException;
 import org.foureyes.server.api.ProblemType;
 import org.foureyes.server.api.Release;
+import org.foureyes.server.auth.ReadRule;
 import org.foureyes.server.db.JdbiLogStore;
 import org.foureyes.server.db.StoredCheckpoint;
 import org.foureyes.server.db.StoredEntry;
@@ -28,6 +29,7 @@ import org.foureyes.server.db.StoredEntry;
  * saves it round trips over the log read API, whose data it serves unchanged.
  */
 @Path("/v1/components/{name}/release")
+@ReadRule(ReadRule.Access.AGENT_COMPONENT_PATH)
 public class ReleaseResource {
     /** Most entries one release carries; the agent continues with {@code /v1/log/entries}. */
     public static final int MAX_ENTRIES = LogResource.MAX_ENTRIES;

@@ -30,10 +30,16 @@ public final class StatementEndpoint {
 
     private final Workflow workflow;
     private final int maxBytes;
+    private final boolean publicLog;
 
-    public StatementEndpoint(Workflow workflow, int maxBytes) {
+    /**
+     * @param publicLog whether the log is public; on a private one a refusal of a statement that is
+     *     not authentically signed says only "not authentic" (docs/api.md, "What a private log reveals")
+     */
+    public StatementEndpoint(Workflow workflow, int maxBytes, boolean publicLog) {
         this.workflow = workflow;
         this.maxBytes = maxBytes;
+        this.publicLog = publicLog;
     }
 
     public ServerLedger ledger() {
@@ -129,6 +135,11 @@ public final class StatementEndpoint {
                     .type("application/json").build();
         }
         Workflow.Refused r = (Workflow.Refused) answer;
+        if (!publicLog && !r.refusal().authentic()) {
+            // Whoever cannot sign as a principal learns nothing of a private log: not the change's
+            // component or missing approvals, not the principals or key ids the refusal would name.
+            return StatementProblems.response(StatementProblems.notAuthentic());
+        }
         Long change = urlChange != null ? urlChange
                 : StatementPeek.payload(compact).map(p -> p.get("change")).filter(JsonNode::isIntegralNumber)
                         .map(JsonNode::asLong).orElse(null);

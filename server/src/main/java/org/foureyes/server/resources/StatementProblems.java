@@ -36,6 +36,8 @@ public final class StatementProblems {
             Map.entry("unknown-issuer", new Kind(401, "Unknown issuer")),
             Map.entry("unknown-key", new Kind(401, "Unknown key")),
             Map.entry("bad-signature", new Kind(401, "Bad signature")),
+            // any of the above on a private log, where the answer says no more than that
+            Map.entry("not-authentic", new Kind(401, "Not authentic")),
             // authentic, but the policy does not allow this principal to do it: 403
             Map.entry("no-right", new Kind(403, "No right")),
             Map.entry("self-approval", new Kind(403, "Self-approval")),
@@ -53,6 +55,7 @@ public final class StatementProblems {
             Map.entry("apply-expired", new Kind(409, "Approval expired")),
             Map.entry("not-approved", new Kind(409, "Change not approved")),
             Map.entry("out-of-order", new Kind(409, "Report out of order")),
+            Map.entry("open-limit", new Kind(409, "Too many open changes")),
             // the content breaks a rule of the policy: 422
             Map.entry("unknown-component", new Kind(422, "Unknown component")),
             Map.entry("no-emergency", new Kind(422, "No emergency declared")),
@@ -93,6 +96,16 @@ public final class StatementProblems {
     public static StatementProblem of(Refusal r, Long change, String component, List<String> missing, Boolean logged,
             Long entry) {
         return of(r.problem(), r.reason(), change, component, missing, logged, entry);
+    }
+
+    /**
+     * The one answer a private log gives to a statement that is not authentically signed by a
+     * principal of the policy in force: fixed, naming nothing of the log, the policy or the statement.
+     */
+    public static StatementProblem notAuthentic() {
+        return of("not-authentic", "The statement is not authentically signed by a principal of this log's policy"
+                + " for this log (or is malformed, expired or for another log). Check the key, the audience and the"
+                + " time window, and sign it again.", null, null, null, false, null);
     }
 
     public static Response response(StatementProblem p) {

@@ -13,6 +13,7 @@ import org.foureyes.server.api.Problem;
 import org.foureyes.server.api.ProblemType;
 import org.foureyes.server.api.Whoami;
 import org.foureyes.server.auth.AccessTokens;
+import org.foureyes.server.auth.ReadRule;
 
 /**
  * {@code GET /v1/whoami}: checks the bearer access token (always required, public log or not) and
@@ -20,6 +21,7 @@ import org.foureyes.server.auth.AccessTokens;
  * the benchmark's baseline of an authenticated request.
  */
 @Path("/v1/whoami")
+@ReadRule(ReadRule.Access.PUBLIC)
 @Produces(MediaType.APPLICATION_JSON)
 public class WhoamiResource {
     private final AccessTokens tokens;
