@@ -131,6 +131,7 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         }
         ProblemMappers.register(environment.jersey());
         environment.jersey().register(new LogResource(store, signer.verifierKey()));
+        environment.jersey().register(new org.foureyes.server.resources.TileResource(store));
         environment.jersey().register(new org.foureyes.server.resources.ReleaseResource(store));
         environment.jersey().register(new org.foureyes.server.resources.ExportResource(
                 new org.foureyes.server.core.LogExport(store), signer.verifierKey()));

@@ -15,8 +15,10 @@ import java.util.zip.GZIPInputStream;
 final class HttpTileSource implements TileSource {
     private final URI prefix;
     private final HttpClient client;
+    private final String token;
 
-    HttpTileSource(URI prefix) {
+    HttpTileSource(URI prefix, String token) {
+        this.token = token;
         String p = prefix.toString();
         this.prefix = URI.create(p.endsWith("/") ? p : p + "/");
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
@@ -26,11 +28,14 @@ final class HttpTileSource implements TileSource {
     @Override
     public byte[] read(String path) throws IOException {
         URI uri = prefix.resolve(path);
-        HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Accept-Encoding", "gzip, identity").GET().build();
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .header("Accept-Encoding", "gzip, identity").GET();
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
         HttpResponse<InputStream> resp;
         try {
-            resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            resp = client.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching " + uri, e);

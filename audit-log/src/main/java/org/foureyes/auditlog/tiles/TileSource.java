@@ -22,7 +22,12 @@ public interface TileSource {
 
     /** A URL prefix serving the log (the service's {@code /tlog/} or a mirror). */
     static TileSource url(java.net.URI prefix) {
-        return new HttpTileSource(prefix);
+        return new HttpTileSource(prefix, null);
+    }
+
+    /** As {@link #url(java.net.URI)}, sending {@code token} as a bearer token (a private log). */
+    static TileSource url(java.net.URI prefix, String token) {
+        return new HttpTileSource(prefix, token);
     }
 
     /** A directory path or an {@code http(s)://} prefix. */
