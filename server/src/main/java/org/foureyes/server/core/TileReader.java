@@ -10,6 +10,7 @@ import org.foureyes.auditlog.tiles.EntryBundle;
 import org.foureyes.auditlog.tiles.TileBuilder;
 import org.foureyes.auditlog.tiles.TileId;
 import org.foureyes.auditlog.tiles.TileMath;
+import org.foureyes.server.db.CheckpointDao;
 import org.foureyes.server.db.JdbiLogStore;
 import org.foureyes.server.db.StoredEntry;
 
@@ -46,17 +47,43 @@ public final class TileReader {
                 return Optional.of(b);
             }
         }
-        long size = store.size();
+        long size = publishedSize();
         if (TileMath.widthOf(tile.level(), tile.index(), size) < tile.width()) {
             return Optional.empty();
         }
-        byte[] bytes = tile.isEntries() ? bundle(tile) : TileBuilder.hashTile(tile, store);
+        byte[] bytes = tile.isEntries() ? bundle(tile) : tile.level() == 0 ? leafTile(tile)
+                : TileBuilder.hashTile(tile, store);
         if (tile.isFull()) {
             synchronized (full) {
                 full.put(tile, bytes);
             }
         }
         return Optional.of(bytes);
+    }
+
+    /** The size of the latest signed checkpoint, in one query (without its cosignatures). */
+    private long publishedSize() {
+        return store.jdbi().withExtension(CheckpointDao.class, d -> d.latest()).map(c -> c.size()).orElse(0L);
+    }
+
+    /**
+     * A level-0 tile as one range scan of {@code log_entries}' primary key, reading only
+     * {@code leaf_hash} (the generic path binds 256 seqs in an IN list, 30 times slower on SQLite).
+     */
+    private byte[] leafTile(TileId tile) throws LogStoreException {
+        List<byte[]> hashes = store.jdbi().withHandle(h -> h.createQuery(
+                "SELECT leaf_hash FROM log_entries WHERE seq >= :a AND seq < :b ORDER BY seq")
+                .bind("a", tile.firstNode()).bind("b", tile.firstNode() + tile.width())
+                .mapTo(byte[].class).list());
+        if (hashes.size() != tile.width()) {
+            throw new LogStoreException("the store holds " + hashes.size() + " of the " + tile.width()
+                    + " leaf hashes of " + tile);
+        }
+        byte[] out = new byte[tile.width() * 32];
+        for (int i = 0; i < hashes.size(); i++) {
+            System.arraycopy(hashes.get(i), 0, out, i * 32, 32);
+        }
+        return out;
     }
 
     private byte[] bundle(TileId tile) throws LogStoreException {
