@@ -1,7 +1,7 @@
 #!/bin/sh
 # Exports the foureyes audit log into a new dated directory and verifies it (backups, audits).
 #
-#   export-log.sh [-c CONFIG | -u URL] [-k LOG_KEY | -k @FILE] [-n KEEP] [-f] DEST
+#   export-log.sh [-c CONFIG | -u URL] [-k LOG_KEY | -k @FILE] [-n KEEP] [-f] [-t TILES] DEST
 #
 #   -c CONFIG  read the database of this service configuration directly (foureyes export-db;
 #              on the foureyes host; default /etc/foureyes/config.yml)
@@ -10,6 +10,8 @@
 #              writes, which only proves self-consistency; pin it for a real audit
 #   -n KEEP    keep the KEEP newest exports in DEST, delete older ones (default 0: keep all)
 #   -f         full verification (policy replay, report) instead of --chain-only
+#   -t TILES   also bring the static C2SP tlog-tiles mirror in directory TILES up to date (needs
+#              -u; foureyes export --tiles: only new tiles, then the checkpoint; docs/tiles.md)
 #   DEST       directory that collects the exports: DEST/<UTC time>-size-<N>/
 #
 # Each export is written into DEST/.partial-*, verified with foureyes-verify log, and only then
@@ -26,21 +28,26 @@ url=
 key=
 keep=0
 mode=--chain-only
-while getopts c:u:k:n:fh opt; do
+tiles=
+while getopts c:u:k:n:ft:h opt; do
   case "$opt" in
     c) config="$OPTARG" ;;
     u) url="$OPTARG" ;;
     k) key="$OPTARG" ;;
     n) keep="$OPTARG" ;;
     f) mode= ;;
-    h) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "usage: export-log.sh [-c CONFIG | -u URL] [-k KEY] [-n KEEP] [-f] DEST" >&2; exit 2 ;;
+    t) tiles="$OPTARG" ;;
+    h) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "usage: export-log.sh [-c CONFIG | -u URL] [-k KEY] [-n KEEP] [-f] [-t TILES] DEST" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
 [ $# -eq 1 ] || { echo "export-log.sh: expected one DEST directory (see -h)" >&2; exit 2; }
 dest="$1"
 case "$keep" in ''|*[!0-9]*) echo "export-log.sh: -n needs a number" >&2; exit 2 ;; esac
+if [ -n "$tiles" ] && [ -z "$url" ]; then
+  echo "export-log.sh: -t TILES reads the service's /tlog/ and needs -u URL" >&2; exit 2
+fi
 
 java="${JAVA:-java}"
 jar="${FOUREYES_JAR:-/opt/foureyes/foureyes.jar}"
@@ -90,4 +97,12 @@ if [ "$keep" -gt 0 ]; then
   ls -1d "$dest"/[0-9]*-size-* | sort | head -n "-$keep" | while read -r old; do
     rm -rf "$old"
   done
+fi
+
+if [ -n "$tiles" ]; then
+  # Pinned to the key the export was just verified with; the mirror copies only what verifies.
+  tkey="$key"
+  [ "$tkey" != "@$partial/log.key" ] || tkey="@$final/log.key"
+  "$java" ${JAVA_OPTS:-} -jar "$jar" export --url "$url" --tiles "$tiles" --key "$tkey" >&2 \
+    || { echo "export-log.sh: the tiles mirror $tiles was not updated" >&2; exit 2; }
 fi

@@ -148,6 +148,7 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         StorageIntegrity integrity = new StorageIntegrity();
         appender.haltOnCorruption(integrity);
         environment.jersey().register(new LogResource(store, signer.verifierKey(), integrity));
+        environment.jersey().register(new org.foureyes.server.resources.TileResource(store));
         environment.jersey().register(new org.foureyes.server.resources.ReleaseResource(store));
         environment.jersey().register(new org.foureyes.server.resources.ExportResource(
                 new org.foureyes.server.core.LogExport(store), signer.verifierKey()));

@@ -26,7 +26,18 @@ final class FullLog {
     private FullLog() {
     }
 
+    /** Where the entries come from: an export directory or a tiles source. */
+    @FunctionalInterface
+    interface Input {
+        FullVerifier.Result verify(FullVerifier verifier) throws ExportInputException, java.io.IOException;
+    }
+
     static int run(VerifierKey key, Path dir, String since, String pinPolicy, boolean allowOverdue,
+            boolean progress, boolean json, boolean debug, PrintStream out, PrintStream err) {
+        return run(key, v -> v.verify(dir), since, pinPolicy, allowOverdue, progress, json, debug, out, err);
+    }
+
+    static int run(VerifierKey key, Input input, String since, String pinPolicy, boolean allowOverdue,
             boolean progress, boolean json, boolean debug, PrintStream out, PrintStream err) {
         FullVerifier.Builder b = FullVerifier.builder(key).pinGenesisPolicy(pinPolicy).allowOverdueReviews(allowOverdue);
         try {
@@ -43,12 +54,14 @@ final class FullLog {
         }
         FullVerifier.Result r;
         try {
-            r = b.build().verify(dir);
+            r = input.verify(b.build());
         } catch (ExportInputException e) {
             if (debug) {
                 e.printStackTrace(err);
             }
             return VerifyMain.inputError(e.getMessage(), json, out, err);
+        } catch (java.io.IOException e) {
+            return VerifyMain.tilesError(e, json, out, err);
         } finally {
             if (listener != null) {
                 listener.endLine();

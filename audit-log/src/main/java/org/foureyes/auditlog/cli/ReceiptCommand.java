@@ -26,6 +26,7 @@ final class ReceiptCommand {
     static int run(String[] args, PrintStream out, PrintStream err) throws VerifyMain.UsageException {
         String keyArg = null;
         boolean json = false;
+        String writeTlogProof = null;
         List<String> positional = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
@@ -37,6 +38,12 @@ final class ReceiptCommand {
                     keyArg = args[i];
                 }
                 case "--json" -> json = true;
+                case "--write-tlog-proof" -> {
+                    if (++i >= args.length) {
+                        throw new VerifyMain.UsageException("receipt: --write-tlog-proof needs a file");
+                    }
+                    writeTlogProof = args[i];
+                }
                 case "--debug" -> {
                 }
                 case "-h", "--help" -> {
@@ -70,7 +77,7 @@ final class ReceiptCommand {
         }
         ReceiptVerifier.Result r;
         try {
-            r = ReceiptVerifier.verify(text, key);
+            r = ReceiptVerifier.verifyAny(text, key);
         } catch (ReceiptFormatException e) {
             return VerifyMain.inputError(e.getMessage(), json, out, err);
         }
@@ -91,6 +98,19 @@ final class ReceiptCommand {
                 out.println(o);
             } else {
                 out.println(line);
+            }
+            if (writeTlogProof != null) {
+                // Written only once the receipt verified, so the file is never a proof that does not hold.
+                ReceiptVerifier.Receipt parsed;
+                try {
+                    parsed = org.foureyes.auditlog.tiles.TlogProof.looksLike(text) ? ReceiptVerifier.fromTlogProof(text)
+                            : ReceiptVerifier.parse(text);
+                    Files.writeString(Path.of(writeTlogProof), ReceiptVerifier.toTlogProof(parsed),
+                            StandardCharsets.UTF_8);
+                } catch (ReceiptFormatException | IOException | RuntimeException e) {
+                    return VerifyMain.inputError("cannot write " + writeTlogProof + ": " + e.getMessage(), json, out, err);
+                }
+                err.println("wrote the receipt in C2SP tlog-proof form to " + writeTlogProof);
             }
             return VerifyMain.OK;
         }

@@ -40,7 +40,9 @@ public final class VerifyMain {
             "usage: foureyes-verify log --key <verifier key | @file> [--since <checkpoint file>]",
             "                           [--chain-only] [--pin-policy <sha256 hex>] [--allow-overdue-reviews]",
             "                           [--progress] [--json] [--debug] <export dir>",
-            "       foureyes-verify receipt --key <verifier key | @file> [--json] <receipt.json>",
+            "       foureyes-verify log --key <verifier key | @file> --tiles [options as above] <tiles dir | URL>",
+            "       foureyes-verify receipt --key <verifier key | @file> [--json] [--write-tlog-proof FILE]",
+            "                               <receipt.json | receipt.tlog-proof>",
             "       foureyes-verify witness --config <witness.yml>",
             "       foureyes-verify agent --config <agent.yml> [--once]",
             "",
@@ -59,14 +61,19 @@ public final class VerifyMain {
             "                 report emergency changes not reviewed within review_within, but do not",
             "                 fail (exit 0) because of them",
             "",
-            "receipt checks one receipt (JSON: seq, entry, checkpoint, proof) offline: the checkpoint's",
-            "signature, the entry's seq, and its inclusion proof against the checkpoint's root.",
+            "receipt checks one receipt (JSON: seq, entry, checkpoint, proof; or C2SP tlog-proof with the",
+            "entry in its extra line) offline: the checkpoint's signature, the entry's seq, and its",
+            "inclusion proof against the checkpoint's root. --write-tlog-proof FILE then writes it as",
+            "a C2SP tlog-proof (docs/tiles.md).",
             "witness runs a C2SP tlog-witness (docs/witness.md).",
             "agent runs the agent of a managed machine (docs/agent.md).",
             "",
             "  --key K        the log's verifier key (name+keyid+base64), or @FILE to read it from a",
             "                 file. Pin it yourself: the export's log.key is never trusted.",
             "  --since FILE   a signed checkpoint saved earlier; the export must be consistent with it",
+            "  --tiles        read the log as C2SP tlog-tiles from a directory (foureyes export --tiles)",
+            "                 or a URL prefix (the service's /tlog/ or any mirror); every tile and",
+            "                 bundle must verify up to the checkpoint, or the mirror is refused (exit 1)",
             "  --progress     progress on stderr even when stderr is not a terminal",
             "  --json         print the result as one JSON object on stdout",
             "  --debug        print stack traces of unexpected errors",
@@ -150,6 +157,7 @@ public final class VerifyMain {
         boolean chainOnly = false;
         boolean allowOverdue = false;
         String pinPolicy = null;
+        boolean tiles = false;
         List<String> positional = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
@@ -171,6 +179,9 @@ public final class VerifyMain {
                     break;
                 case "--chain-only":
                     chainOnly = true;
+                    break;
+                case "--tiles":
+                    tiles = true;
                     break;
                 case "--allow-overdue-reviews":
                     allowOverdue = true;
@@ -200,8 +211,12 @@ public final class VerifyMain {
         if (positional.size() != 1) {
             throw new UsageException("log: expected exactly one export directory, got " + positional.size());
         }
-        Path dir = path(positional.get(0), "export directory");
         VerifierKey key = parseKey(keyArg);
+        if (tiles) {
+            return TilesLog.run(key, positional.get(0), since, chainOnly, pinPolicy, allowOverdue, progress, json,
+                    debug, out, err);
+        }
+        Path dir = path(positional.get(0), "export directory");
         if (!chainOnly && java.nio.file.Files.isDirectory(dir) && LogVerifier.isRangeExport(dir)) {
             return inputError("this is a range export (it has " + org.foureyes.auditlog.export.ExportFormat.START_FILE
                     + "): its entries start after the genesis, and full verification replays the policy from the"
@@ -281,6 +296,32 @@ public final class VerifyMain {
                 + b64(c.saved().rootHash()) + "): the first " + c.saved().size() + " entries give its root"
                 + " and the consistency proof to size " + v.entries() + " (" + c.proof().size()
                 + " hashes) verifies";
+    }
+
+    /**
+     * A tiles source failed while entries were read: a {@link org.foureyes.auditlog.tiles.MirrorException}
+     * cause is a verification failure (exit 1, with the evidence), anything else an input error.
+     */
+    static int tilesError(java.io.IOException e, boolean json, PrintStream out, PrintStream err) {
+        if (e.getCause() instanceof org.foureyes.auditlog.tiles.MirrorException m) {
+            return mirrorRefused(m, json, out, err);
+        }
+        return inputError("cannot read the tiles: " + e.getMessage(), json, out, err);
+    }
+
+    /** The mirror served something that does not verify: exit 1 with the evidence. */
+    static int mirrorRefused(org.foureyes.auditlog.tiles.MirrorException m, boolean json, PrintStream out,
+            PrintStream err) {
+        if (json) {
+            ObjectNode o = MAPPER.createObjectNode();
+            o.put("verified", false);
+            ObjectNode fo = o.putObject("failure");
+            fo.put("kind", "mirror");
+            fo.put("message", m.getMessage());
+            out.println(o);
+        }
+        err.println("foureyes-verify: FAILED: the tiles source is refused: " + m.getMessage());
+        return FAILED;
     }
 
     static int inputError(String message, boolean json, PrintStream out, PrintStream err) {

@@ -145,6 +145,41 @@ public final class ReceiptVerifier {
         return new Receipt(seq.longValue(), entry.textValue(), cp.textValue(), hashes);
     }
 
+    /**
+     * Parses and checks a receipt in either form, JSON or C2SP tlog-proof (recognised by its first
+     * line), against the pinned log key. A tlog-proof must carry the entry in its {@code extra}
+     * line, as foureyes writes it.
+     */
+    public static Result verifyAny(String text, VerifierKey logKey) throws ReceiptFormatException {
+        if (!org.foureyes.auditlog.tiles.TlogProof.looksLike(text)) {
+            return verify(text, logKey);
+        }
+        return verify(fromTlogProof(text), logKey);
+    }
+
+    /** The receipt a tlog-proof holds (the entry from its {@code extra} line). */
+    public static Receipt fromTlogProof(String text) throws ReceiptFormatException {
+        org.foureyes.auditlog.tiles.TlogProof p;
+        try {
+            p = org.foureyes.auditlog.tiles.TlogProof.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ReceiptFormatException("not a C2SP tlog-proof: " + e.getMessage());
+        }
+        String entry = p.entryText().orElseThrow(() -> new ReceiptFormatException("the tlog-proof carries no entry"
+                + " (foureyes writes the entry's bytes in its extra line); without it nothing can be checked"));
+        List<String> proof = new ArrayList<>();
+        p.proof().forEach(h -> proof.add(Base64.getEncoder().encodeToString(h)));
+        return new Receipt(p.index(), entry, p.checkpoint(), proof);
+    }
+
+    /** The receipt in the C2SP tlog-proof form, the entry's bytes in its {@code extra} line. */
+    public static String toTlogProof(Receipt r) {
+        List<byte[]> proof = new ArrayList<>();
+        r.proof().forEach(h -> proof.add(Base64.getDecoder().decode(h)));
+        return new org.foureyes.auditlog.tiles.TlogProof(r.seq(), proof, r.checkpoint(),
+                java.util.Optional.of(r.entry().getBytes(StandardCharsets.UTF_8))).format();
+    }
+
     /** Parses and checks a receipt's JSON against the pinned log key. */
     public static Result verify(String json, VerifierKey logKey) throws ReceiptFormatException {
         return verify(parse(json), logKey);

@@ -17,4 +17,13 @@ public record Receipt(
     public Receipt {
         proof = List.copyOf(proof);
     }
+
+    /**
+     * This receipt in the C2SP tlog-proof form (docs/tiles.md), the entry's bytes in its
+     * {@code extra} line; {@code foureyes-verify receipt} checks it like the JSON form.
+     */
+    public String toTlogProof() {
+        return org.foureyes.auditlog.verify.ReceiptVerifier.toTlogProof(
+                new org.foureyes.auditlog.verify.ReceiptVerifier.Receipt(seq, entry, checkpoint, proof));
+    }
 }

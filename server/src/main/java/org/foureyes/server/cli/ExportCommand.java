@@ -31,6 +31,11 @@ import org.foureyes.auditlog.SignedCheckpoint;
 import org.foureyes.auditlog.VerifierKey;
 import org.foureyes.auditlog.export.ExportStart;
 import org.foureyes.auditlog.export.LogExporter;
+import org.foureyes.auditlog.LogStoreException;
+import org.foureyes.auditlog.tiles.MirrorException;
+import org.foureyes.auditlog.tiles.TileSource;
+import org.foureyes.auditlog.tiles.TileWriter;
+import org.foureyes.auditlog.tiles.TiledLog;
 import org.foureyes.auditlog.verify.LogVerifier;
 
 /**
@@ -61,8 +66,11 @@ public class ExportCommand extends Command {
     public void configure(Subparser p) {
         p.addArgument("--url").dest("url").required(true).metavar("URL")
                 .help("the service's base URL, e.g. http://127.0.0.1:8080");
-        p.addArgument("--out").dest("out").required(true).metavar("DIR")
+        p.addArgument("--out").dest("out").metavar("DIR")
                 .help("the export directory to write (created; refused if it already holds an export)");
+        p.addArgument("--tiles").dest("tiles").metavar("DIR")
+                .help("instead of --out: bring DIR, a static C2SP tlog-tiles mirror (docs/tiles.md), up to the"
+                        + " service's latest checkpoint, writing only new tiles, then the checkpoint");
         p.addArgument("--start").dest("start").type(Long.class).metavar("S")
                 .help("first seq to export (default 0: the whole log from its genesis); above 0 writes a range"
                         + " export with start.json, which foureyes-verify log checks with --chain-only");
@@ -84,6 +92,20 @@ public class ExportCommand extends Command {
                 throw new IllegalArgumentException("environment variable " + ns.getString("tokenEnv") + " is unset or empty");
             }
         }
+        if ((ns.getString("out") == null) == (ns.getString("tiles") == null)) {
+            throw new IllegalArgumentException("give exactly one of --out DIR (an export) and --tiles DIR (a mirror)");
+        }
+        if (ns.getString("tiles") != null) {
+            TilesResult t = exportTiles(URI.create(stripSlash(ns.getString("url"))), Path.of(ns.getString("tiles")),
+                    ns.getString("key"), token);
+            out.println("mirror " + t.dir() + " now at checkpoint size " + t.written().size() + " (was "
+                    + t.written().fromSize() + "): wrote " + t.written().hashTiles() + " hash tiles and "
+                    + t.written().bundles() + " entry bundles of " + t.key().name());
+            out.println("log key " + t.key() + (t.pinned() ? " (equals the pinned --key)"
+                    : " (as served: compare it with the key you pinned from another source)"));
+            out.println("verify: java -jar foureyes-verify.jar log --key <pinned log key> --tiles " + t.dir());
+            return;
+        }
         Result r = export(URI.create(stripSlash(ns.getString("url"))), Path.of(ns.getString("out")),
                 ns.get("start"), ns.get("end"), ns.getString("key"), token);
         out.println("exported " + r.entries + " entries (seq " + r.start + " to " + (r.end - 1) + ") of "
@@ -96,6 +118,50 @@ public class ExportCommand extends Command {
 
     /** What an export wrote. */
     public record Result(Path dir, long start, long end, long entries, VerifierKey key, boolean pinned) {
+    }
+
+    /** What a mirror update wrote. */
+    public record TilesResult(Path dir, TileWriter.Result written, VerifierKey key, boolean pinned) {
+    }
+
+    /**
+     * Brings the tiles mirror {@code dir} up to the latest checkpoint of the service at
+     * {@code base}, reading its {@code /tlog/} resources. Everything copied is verified first:
+     * the checkpoint with the log key, every tile up to its root, every entry against its leaf
+     * hash ({@link TiledLog}); a service that serves something else is refused with the evidence.
+     */
+    public static TilesResult exportTiles(URI base, Path dir, String pinnedKey, String token)
+            throws IOException, InterruptedException {
+        Http http = new Http(base, token);
+        VerifierKey served;
+        try {
+            served = VerifierKey.parse(http.text("/v1/log/key").strip());
+        } catch (KeyFormatException e) {
+            throw new IOException("the service's /v1/log/key is not a verifier key: " + e.getMessage(), e);
+        }
+        VerifierKey key = served;
+        if (pinnedKey != null) {
+            key = parseKey(pinnedKey);
+            if (!key.toString().equals(served.toString())) {
+                throw new IOException("the service's log key " + served + " is not the pinned key " + key
+                        + "; nothing was written");
+            }
+        }
+        try {
+            TiledLog log = TiledLog.open(TileSource.url(URI.create(base + "/tlog/"), token), key);
+            TileWriter.Result w = TileWriter.write(dir, log.checkpointNote(), log.checkpoint(), log.hashes(),
+                    (from, to) -> {
+                        try {
+                            return log.entries(from, to);
+                        } catch (IOException | MirrorException e) {
+                            throw new LogStoreException(e.getMessage(), e);
+                        }
+                    });
+            return new TilesResult(dir, w, key, pinnedKey != null);
+        } catch (MirrorException | LogStoreException e) {
+            throw new IOException("the service's tiles do not verify; the mirror is left at its previous checkpoint: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Exports {@code [start, end)} of the log at {@code base} into {@code dir}. */

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -161,7 +162,7 @@ public final class Workflow {
             List<EntryContent> out = new ArrayList<>();
             try {
                 appendOwed(l, ctx, out);
-                Outcome o = l.decide(compact, expected, ctx.time(), openLimit);
+                Outcome o = sizeChecked(l.decide(compact, expected, ctx.time(), openLimit), l.size(), ctx.time());
                 attempt.outcome = o;
                 if (o instanceof Outcome.Accepted a) {
                     attempt.ownIndex = out.size();
@@ -228,6 +229,22 @@ public final class Workflow {
         return refused(new Refused(r.refusal(), StatementPeek.issuer(compact).orElse(null),
                 attempt.logged ? receipts.get(attempt.ownIndex) : null,
                 !attempt.logged && r.draft().isPresent()));
+    }
+
+    /**
+     * The outcome with entries too long for a tlog-tiles bundle refused before anything is applied
+     * ({@link EntrySizeGuard}): an accepted statement becomes a refusal, and a refusal whose
+     * {@code statement.refused} entry would be too long is answered without logging it.
+     */
+    private static Outcome sizeChecked(Outcome o, long firstSeq, Instant time) {
+        Optional<Refusal> tooLarge = EntrySizeGuard.check(o.drafts(), firstSeq, time);
+        if (tooLarge.isEmpty()) {
+            return o;
+        }
+        if (o instanceof Outcome.Refused r) {
+            return new Outcome.Refused(r.refusal(), Optional.empty());
+        }
+        return new Outcome.Refused(tooLarge.get(), Optional.empty());
     }
 
     private Refused refused(Refused r) {

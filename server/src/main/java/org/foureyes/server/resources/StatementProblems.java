@@ -65,7 +65,8 @@ public final class StatementProblems {
             Map.entry("no-agent", new Kind(422, "Component without agent")),
             Map.entry("config-mismatch", new Kind(422, "Configuration mismatch")),
             // too big
-            Map.entry("too-large", new Kind(413, "Statement too large")));
+            Map.entry("too-large", new Kind(413, "Statement too large")),
+            Map.entry("entry-too-large", new Kind(413, "Log entry too large")));
 
     private StatementProblems() {
     }
