@@ -85,13 +85,21 @@ class HttpAdversarialTest {
         String path = join(prefix, r.getPath());
         for (ResourceMethod m : r.getResourceMethods()) {
             if (HttpMethod.GET.equals(m.getHttpMethod())) {
-                out.add(new Endpoint(path.replace("{id}", "1").replace("{name}", "relay"),
+                // Regex templates (the tiles' {path: tile/.+}) get a real tile path.
+                out.add(new Endpoint(path.replace("{id}", "1").replace("{name}", "relay")
+                        .replaceAll("\\{path:[^}]*}", "tile/0/000"),
                         m.getInvocable().getDefinitionMethod()));
             }
         }
         for (Resource child : r.getChildResources()) {
             collect(child, path, out);
         }
+    }
+
+    /** The first segment of an endpoint's path: "/v1" for the API, "/tlog" for the tiles. */
+    private static String top(String path) {
+        int slash = path.indexOf('/', 1);
+        return slash < 0 ? path : path.substring(0, slash);
     }
 
     private static String join(String a, String b) {
@@ -138,9 +146,10 @@ class HttpAdversarialTest {
     void everyGetEndpoint_withMatrixParameters_is400WithAndWithoutToken() {
         for (Endpoint e : gets) {
             String p = e.path();
-            String rest = p.substring(3); // after "/v1"
-            for (String variant : List.of("/v1;" + rest, "/v1;x=1" + rest, p + ";", p + ";x=1", "/v1%3B" + rest,
-                    "/v1%3b" + rest, p + "%3Bx", "/;/" + p.substring(1))) {
+            String top = top(p);
+            String rest = p.substring(top.length()); // after "/v1" (or "/tlog")
+            for (String variant : List.of(top + ";" + rest, top + ";x=1" + rest, p + ";", p + ";x=1", top + "%3B" + rest,
+                    top + "%3b" + rest, p + "%3Bx", "/;/" + p.substring(1))) {
                 for (String bearer : new String[] {null, token()}) {
                     assertProblem(http.get(variant, bearer), 400, "bad-uri",
                             "GET " + variant + (bearer == null ? " without" : " with") + " a token");
@@ -153,17 +162,18 @@ class HttpAdversarialTest {
     void everyGetEndpoint_withAmbiguousEncoding_is400ProblemWithAndWithoutToken() {
         for (Endpoint e : gets) {
             String p = e.path();
-            String rest = p.substring(3);
+            String top = top(p);
+            String rest = p.substring(top.length());
             int last = p.lastIndexOf('/');
             List<String> variants = List.of(
                     p.substring(0, last) + "%2F" + p.substring(last + 1), // encoded slash
                     p.substring(0, last) + "%2f" + p.substring(last + 1),
-                    "/v1/%2e" + rest, // encoded dot segments
-                    "/v1/x/%2e%2e" + rest,
-                    "/v1/x/%2E%2E" + rest,
-                    "/v1/" + rest, // double slash
-                    "/v1/%c0%af" + rest.substring(1), // overlong UTF-8 for '/'
-                    "/v1/x/%c0%ae%c0%ae" + rest, // overlong UTF-8 for ".."
+                    top + "/%2e" + rest, // encoded dot segments
+                    top + "/x/%2e%2e" + rest,
+                    top + "/x/%2E%2E" + rest,
+                    top + "/" + rest, // double slash
+                    top + "/%c0%af" + rest.substring(1), // overlong UTF-8 for '/'
+                    top + "/x/%c0%ae%c0%ae" + rest, // overlong UTF-8 for ".."
                     p + "%00", // NUL
                     p.substring(0, last) + "%5c" + p.substring(last + 1)); // backslash
             for (String variant : variants) {
@@ -182,8 +192,8 @@ class HttpAdversarialTest {
                 continue;
             }
             String p = e.path();
-            for (String variant : List.of(p + "/", "/V1" + p.substring(3), p.toUpperCase(java.util.Locale.ROOT),
-                    "/v1/./" + p.substring(4), "/v1/x/.." + p.substring(3))) {
+            for (String variant : List.of(p + "/", top(p).toUpperCase(java.util.Locale.ROOT) + p.substring(top(p).length()), p.toUpperCase(java.util.Locale.ROOT),
+                    top(p) + "/./" + p.substring(top(p).length() + 1), top(p) + "/x/.." + p.substring(top(p).length()))) {
                 Reply r = http.get(variant, null);
                 assertThat(r.status()).as("GET %s without a token: %s", variant, r.body()).isIn(400, 401, 404);
                 assertThat(r.isProblem()).as("GET %s is problem+json", variant).isTrue();

@@ -38,7 +38,7 @@ class EntrySizeAppTest {
         db = TestDatabase.sqlite();
         app = new DropwizardAppExtension<>(TestApp.class, ResourceHelpers.resourceFilePath("test-config.yml"),
                 ConfigOverride.config("dataDir", data.toString()),
-                ConfigOverride.config("policyFile", AppTestSupport.policyFile().toString()),
+                ConfigOverride.config("policyFile", looseExitPolicy(data).toString()),
                 ConfigOverride.config("log.origin", AppTestSupport.ORIGIN),
                 ConfigOverride.config("log.keyFile", data.resolve("log.key").toString()),
                 ConfigOverride.config("database.driverClass", db.driverClass()),
@@ -46,6 +46,21 @@ class EntrySizeAppTest {
                 ConfigOverride.config("workflow.refusalsPerMinute", "1000"));
         app.before();
         api = new WorkflowClient(app.client(), app.getLocalPort());
+    }
+
+    /**
+     * The test policy with the relay's exit policy entries loosened to any string of up to 500
+     * characters: the shipped grammar keeps a relay configuration far below 48 KiB, and these tests
+     * need statements sized into the gap between the statement and the entry limits.
+     */
+    private static Path looseExitPolicy(Path dir) throws java.io.IOException {
+        com.fasterxml.jackson.dataformat.yaml.YAMLMapper yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+        ObjectNode policy = (ObjectNode) yaml.readTree(AppTestSupport.policyFile().toFile());
+        ObjectNode exitPolicy = (ObjectNode) policy.at("/components/relay/schema/properties/exit_policy");
+        exitPolicy.putObject("items").put("type", "string").put("maxLength", 500);
+        Path file = dir.resolve("loose-exit-policy.yml");
+        java.nio.file.Files.writeString(file, policy.toPrettyString());
+        return file;
     }
 
     @AfterAll
