@@ -32,6 +32,7 @@ import org.foureyes.auditlog.VerifierKey;
 import org.foureyes.auditlog.export.ExportStart;
 import org.foureyes.auditlog.export.LogExporter;
 import org.foureyes.auditlog.verify.LogVerifier;
+import org.foureyes.net.ServerTrouble;
 
 /**
  * {@code foureyes export --url URL --out DIR [--start S] [--end E] [--key K|@FILE]}: writes the
@@ -52,15 +53,15 @@ public class ExportCommand extends Command {
     }
 
     public ExportCommand(PrintStream out) {
-        super("export", "Export the audit log of a running service over its public API into a directory"
-                + " (docs/export-format.md)");
+        super("export", "Export the audit log of a running service over its public API into a directory");
         this.out = out;
     }
 
     @Override
     public void configure(Subparser p) {
-        p.addArgument("--url").dest("url").required(true).metavar("URL")
-                .help("the service's base URL, e.g. http://127.0.0.1:8080");
+        p.help(getDescription()); // the one line "--help" shows for this command
+        p.addArgument("--url").dest("url").setDefault(OperatorCommand.DEFAULT_URL).metavar("URL")
+                .help("the service's base URL (default " + OperatorCommand.DEFAULT_URL + ")");
         p.addArgument("--out").dest("out").required(true).metavar("DIR")
                 .help("the export directory to write (created; refused if it already holds an export)");
         p.addArgument("--start").dest("start").type(Long.class).metavar("S")
@@ -84,7 +85,7 @@ public class ExportCommand extends Command {
                 throw new IllegalArgumentException("environment variable " + ns.getString("tokenEnv") + " is unset or empty");
             }
         }
-        Result r = export(URI.create(stripSlash(ns.getString("url"))), Path.of(ns.getString("out")),
+        Result r = export(ServerTrouble.serverUrl(stripSlash(ns.getString("url")), "--url"), Path.of(ns.getString("out")),
                 ns.get("start"), ns.get("end"), ns.getString("key"), token);
         out.println("exported " + r.entries + " entries (seq " + r.start + " to " + (r.end - 1) + ") of "
                 + r.key.name() + " at its checkpoint of size " + r.end + " into " + r.dir);
@@ -198,7 +199,7 @@ public class ExportCommand extends Command {
         }
 
         String text(String path) throws IOException, InterruptedException {
-            HttpResponse<byte[]> r = client.send(request(path), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = send(path, HttpResponse.BodyHandlers.ofByteArray());
             check(path, r.statusCode(), r.body());
             return new String(r.body(), StandardCharsets.UTF_8);
         }
@@ -220,7 +221,7 @@ public class ExportCommand extends Command {
 
         private long streamEntriesTo(long start, long end, Line sink) throws IOException, InterruptedException {
             String path = "/v1/log/entries?start=" + start + "&end=" + end;
-            HttpResponse<InputStream> r = client.send(request(path), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = send(path, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = new BufferedInputStream(r.body(), 1 << 16)) {
                 if (r.statusCode() != 200) {
                     check(path, r.statusCode(), in.readNBytes(8192));
@@ -245,6 +246,25 @@ public class ExportCommand extends Command {
                 }
                 return next;
             }
+        }
+
+        /** Sends; says plainly when the server cannot be reached or is not the foureyes API. */
+        private <T> HttpResponse<T> send(String path, HttpResponse.BodyHandler<T> handler)
+                throws IOException, InterruptedException {
+            HttpResponse<T> r;
+            try {
+                r = client.send(request(path), handler);
+            } catch (IOException e) {
+                throw new IOException(ServerTrouble.unreachable(base, e) + " (--url)", e);
+            }
+            String notApi = ServerTrouble.notTheApi(client, base, path.replaceFirst("\\?.*", ""), r);
+            if (notApi != null) {
+                if (r.body() instanceof InputStream in) {
+                    in.close();
+                }
+                throw new IOException(notApi);
+            }
+            return r;
         }
 
         private void check(String path, int status, byte[] body) throws IOException {

@@ -46,6 +46,7 @@ public class KeygenCommand extends Command {
 
     @Override
     public void configure(Subparser subparser) {
+        subparser.help(getDescription()); // the one line "--help" shows for this command
         subparser.addArgument("name")
                 .metavar("NAME")
                 .help("key name: a principal's name, or the log origin for the log key");

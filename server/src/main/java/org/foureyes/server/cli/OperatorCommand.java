@@ -66,6 +66,7 @@ public class OperatorCommand extends Command {
 
     @Override
     public void configure(Subparser p) {
+        p.help(getDescription()); // the one line "--help" shows for this command
         switch (kind) {
             case REQUEST -> {
                 p.addArgument("component").metavar("COMPONENT").help("the component (or 'policy')");
