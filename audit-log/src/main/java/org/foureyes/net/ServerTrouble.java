@@ -79,12 +79,12 @@ public final class ServerTrouble {
         } else if (root instanceof NoRouteToHostException) {
             why = "no route to " + where;
         } else if (e instanceof ConnectException) {
-            why = "connection refused by " + where + ": nothing listens there; is the server running, on that port?";
+            why = "connection refused by " + where + " (nothing listens there); is the server running?";
         } else {
             String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             why = "the connection to " + where + " failed (" + m + ")";
         }
-        return "cannot reach the foureyes server at " + base + ": " + why;
+        return "cannot reach " + shown(base) + ": " + why;
     }
 
     /**
@@ -102,7 +102,7 @@ public final class ServerTrouble {
         if (!html && !foreign404) {
             return null;
         }
-        String answered = "GET " + path + " at " + base + " answered " + r.statusCode()
+        String answered = "GET " + path + " at " + shown(base) + " answered " + r.statusCode()
                 + (html ? " with an HTML page" : "") + ": ";
         if (isAdminPort(http, base)) {
             return answered + "this looks like the server's admin port; the API is on the application port"
@@ -129,6 +129,12 @@ public final class ServerTrouble {
     private static URI resolve(URI base, String path) {
         String s = base.toString();
         return URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + path);
+    }
+
+    /** The base URL as a person typed it (clients keep a trailing slash to resolve paths against). */
+    private static String shown(URI base) {
+        String s = base.toString();
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
     private static int port(URI u) {

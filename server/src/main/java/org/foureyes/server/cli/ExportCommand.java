@@ -72,6 +72,8 @@ public class ExportCommand extends Command {
         p.addArgument("--key").dest("key").metavar("K")
                 .help("the log's verifier key you pinned (name+keyid+base64, or @FILE); the served key must"
                         + " equal it. Without it the served key is used and printed");
+        p.addArgument("--progress").dest("progress").action(net.sourceforge.argparse4j.impl.Arguments.storeTrue())
+                .help("print progress on standard error also when it is not a terminal (on a terminal it always is)");
         p.addArgument("--token-env").dest("tokenEnv").metavar("VAR")
                 .help("send the access token in environment variable VAR as a bearer token (private logs)");
     }
@@ -85,8 +87,11 @@ public class ExportCommand extends Command {
                 throw new IllegalArgumentException("environment variable " + ns.getString("tokenEnv") + " is unset or empty");
             }
         }
+        boolean asked = Boolean.TRUE.equals(ns.getBoolean("progress"));
         Result r = export(ServerTrouble.serverUrl(stripSlash(ns.getString("url")), "--url"), Path.of(ns.getString("out")),
-                ns.get("start"), ns.get("end"), ns.getString("key"), token);
+                ns.get("start"), ns.get("end"), ns.getString("key"), token,
+                (start, end) -> new Progress(System.err, System.console() != null, asked, "exported", end - start,
+                        System::nanoTime));
         out.println("exported " + r.entries + " entries (seq " + r.start + " to " + (r.end - 1) + ") of "
                 + r.key.name() + " at its checkpoint of size " + r.end + " into " + r.dir);
         out.println("log key " + r.key + (r.pinned ? " (equals the pinned --key)"
@@ -102,6 +107,17 @@ public class ExportCommand extends Command {
     /** Exports {@code [start, end)} of the log at {@code base} into {@code dir}. */
     public static Result export(URI base, Path dir, Long start, Long end, String pinnedKey, String token)
             throws IOException, InterruptedException {
+        return export(base, dir, start, end, pinnedKey, token, (s, e) -> new Progress(System.err, false, false,
+                "", 0, System::nanoTime));
+    }
+
+    /** Makes the progress display once the range {@code [start, end)} is known. */
+    interface ProgressFor {
+        Progress of(long start, long end);
+    }
+
+    static Result export(URI base, Path dir, Long start, Long end, String pinnedKey, String token,
+            ProgressFor progressFor) throws IOException, InterruptedException {
         Http http = new Http(base, token);
         String servedKeyText = http.text("/v1/log/key").strip();
         VerifierKey served;
@@ -143,16 +159,19 @@ public class ExportCommand extends Command {
             }
             startState = ExportStart.fromInclusionProof(s, before, hashes);
         }
+        Progress progress = progressFor.of(s, n);
         try (LogExporter x = LogExporter.create(dir, startState)) {
             long next = s;
             while (next < n) {
                 long before = next;
                 next = http.streamEntries(next, n, x);
+                progress.at(next - s);
                 if (next == before) {
                     throw new IOException("the service returned no entries from seq " + before
                             + " although its checkpoint covers " + n);
                 }
             }
+            progress.done();
             try {
                 x.finish(note, key);
             } catch (IllegalArgumentException e) {
@@ -287,6 +306,6 @@ public class ExportCommand extends Command {
 
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
-        cli.getStdErr().println("export: " + e.getMessage());
+        cli.getStdErr().println("export: " + InputFiles.message(e));
     }
 }

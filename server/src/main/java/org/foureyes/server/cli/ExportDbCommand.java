@@ -79,6 +79,6 @@ public class ExportDbCommand extends ConfiguredCommand<FoureyesConfiguration> {
 
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
-        cli.getStdErr().println("export-db: " + e.getMessage());
+        cli.getStdErr().println("export-db: " + StartFailure.oneLine(e)); // a missing configuration file by name
     }
 }

@@ -19,6 +19,17 @@ final class InputFiles {
     private InputFiles() {
     }
 
+    /** A command's error as the person should read it: a missing file by its name, else the message. */
+    static String message(Throwable e) {
+        if (e instanceof NoSuchFileException n && n.getFile() != null) {
+            return n.getFile() + " does not exist";
+        }
+        if (e instanceof AccessDeniedException a && a.getFile() != null) {
+            return a.getFile() + " cannot be read: permission denied";
+        }
+        return String.valueOf(e.getMessage());
+    }
+
     static String unreadable(Path file, IOException e) {
         if (e instanceof NoSuchFileException) {
             return file + " does not exist";

@@ -178,6 +178,6 @@ public class KeygenCommand extends Command {
     /** Prints the reason only: these errors are the user's to fix, a stack trace would hide that. */
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
-        cli.getStdErr().println("keygen: " + e.getMessage());
+        cli.getStdErr().println("keygen: " + InputFiles.message(e));
     }
 }

@@ -158,6 +158,6 @@ public class OperatorCommand extends Command {
     /** Prints the reason only: these errors are the operator's to act on. */
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
-        cli.getStdErr().println(kind.name + ": " + e.getMessage());
+        cli.getStdErr().println(kind.name + ": " + InputFiles.message(e));
     }
 }
