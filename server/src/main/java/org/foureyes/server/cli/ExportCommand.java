@@ -61,7 +61,7 @@ public class ExportCommand extends Command {
     public void configure(Subparser p) {
         p.help(getDescription()); // the one line "--help" shows for this command
         p.addArgument("--url").dest("url").setDefault(OperatorCommand.DEFAULT_URL).metavar("URL")
-                .help("the service's base URL (default " + OperatorCommand.DEFAULT_URL + ")");
+                .help("the service's base URL"); // argparse4j adds "(default: ...)"
         p.addArgument("--out").dest("out").required(true).metavar("DIR")
                 .help("the export directory to write (created; refused if it already holds an export)");
         p.addArgument("--start").dest("start").type(Long.class).metavar("S")
