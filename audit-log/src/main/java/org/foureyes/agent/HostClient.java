@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.foureyes.net.ServerTrouble;
 
 /** {@link Host} over HTTP with the JDK's client. Follows no redirects; parses strictly. */
 public final class HostClient implements Host {
@@ -116,13 +117,22 @@ public final class HostClient implements Host {
         return r.body();
     }
 
+    /** Sends; an unreachable server or an answer that is not the API's is said plainly (one sentence). */
     private HttpResponse<byte[]> send(HttpRequest req) throws IOException {
+        HttpResponse<byte[]> r;
         try {
-            return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new IOException(ServerTrouble.unreachable(base, e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
+        String notApi = ServerTrouble.notTheApi(http, base, req.uri().getRawPath(), r);
+        if (notApi != null) {
+            throw new IOException(notApi);
+        }
+        return r;
     }
 
     private static String shorten(byte[] body) {

@@ -4,9 +4,7 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
-import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
-import io.dropwizard.migrations.MigrationsBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -76,15 +74,18 @@ public class FoureyesApplication extends Application<FoureyesConfiguration> {
         return "foureyes";
     }
 
+    /** Dropwizard's server and check, failing with one line unless --debug (cli.StartFailure). */
+    @Override
+    protected void addDefaultCommands(Bootstrap<FoureyesConfiguration> bootstrap) {
+        bootstrap.addCommand(org.foureyes.server.cli.ServeCommand.server(this, System::getenv));
+        bootstrap.addCommand(org.foureyes.server.cli.ServeCommand.check(this, System::getenv));
+    }
+
     @Override
     public void initialize(Bootstrap<FoureyesConfiguration> bootstrap) {
         bootstrap.addCommand(new PolicyCommand());
-        bootstrap.addBundle(new MigrationsBundle<>() {
-            @Override
-            public DataSourceFactory getDataSourceFactory(FoureyesConfiguration configuration) {
-                return configuration.getDataSourceFactory();
-            }
-        });
+        bootstrap.addCommand(new org.foureyes.server.cli.LogDbCommand<>(FoureyesConfiguration::getDataSourceFactory,
+                FoureyesConfiguration.class, Migrations.CHANGELOG));
         bootstrap.addCommand(new KeygenCommand());
         bootstrap.addCommand(new org.foureyes.server.cli.ExportCommand());
         bootstrap.addCommand(new org.foureyes.server.cli.ExportDbCommand());

@@ -45,6 +45,7 @@ public final class VerifyMain {
             "                               <receipt.json | receipt.tlog-proof>",
             "       foureyes-verify witness --config <witness.yml>",
             "       foureyes-verify agent --config <agent.yml> [--once]",
+            "       foureyes-verify --version",
             "",
             "Verifies a foureyes audit log export offline: the checkpoint's signature by the pinned",
             "log key, every entry's format, seq, prev link and time, and that the entries' RFC 6962",
@@ -100,6 +101,12 @@ public final class VerifyMain {
         System.exit(code);
     }
 
+    /** The jar's version (its manifest's Implementation-Version), or what to say without one. */
+    static String version() {
+        String v = VerifyMain.class.getPackage().getImplementationVersion();
+        return "foureyes-verify " + (v == null ? "(version unknown: not run from the built jar)" : v);
+    }
+
     /** Runs the command line; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         boolean debug = List.of(args).contains("--debug");
@@ -121,6 +128,11 @@ public final class VerifyMain {
                 case "-h":
                 case "--help":
                     out.print(USAGE_TEXT);
+                    return OK;
+                case "version":
+                case "-v":
+                case "--version":
+                    out.println(version());
                     return OK;
                 default:
                     err.println("foureyes-verify: unknown subcommand \"" + printable(args[0])

@@ -57,6 +57,13 @@ class VerifyJarIT {
     }
 
     @Test
+    void jar_version_printsTheVersionFromTheManifest() throws Exception {
+        Result r = java("--version");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).matches("foureyes-verify \\d+\\.\\d+\\.\\d+\\S*\\n");
+    }
+
+    @Test
     void jar_tamperedExport_exits1() throws Exception {
         Result r = java("log", "--chain-only", "--key", fx.keyText(), fx.tampered().toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(1);

@@ -208,4 +208,12 @@ class VerifyMainTest {
         assertThat(r.code()).isZero();
         assertThat(r.err()).contains("progress: 1,000 entries").contains("(done)");
     }
+
+    @Test
+    void run_version_exits0AndNamesTheTool() {
+        Run r = run("--version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("foureyes-verify ");
+        assertThat(r.err()).isEmpty();
+    }
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.foureyes.net.ServerTrouble;
 
 /** The operator commands' HTTP client for the foureyes API (JSON in, problem+json errors). */
 public final class ApiClient {
@@ -43,8 +44,10 @@ public final class ApiClient {
     private final HttpClient http;
     private final String bearer;
 
+    /** @throws IllegalArgumentException if {@code baseUrl} is not an http(s) URL (the message says why) */
     public ApiClient(String baseUrl, String bearerToken) {
-        this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        String url = ServerTrouble.serverUrl(baseUrl, "--url").toString();
+        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.bearer = bearerToken;
     }
@@ -86,6 +89,10 @@ public final class ApiClient {
         HttpRequest req = b.build();
         try {
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            String notApi = ServerTrouble.notTheApi(http, URI.create(base), req.uri().getRawPath(), r);
+            if (notApi != null) {
+                throw new ApiException(0, null, notApi);
+            }
             JsonNode body = null;
             try {
                 body = JSON.readTree(r.body());
@@ -94,7 +101,7 @@ public final class ApiClient {
             }
             return new Answer(r.statusCode(), body, r.body());
         } catch (IOException e) {
-            throw new ApiException(0, null, "cannot reach " + base + " (" + e + "); is the server running? (--url)");
+            throw new ApiException(0, null, ServerTrouble.unreachable(URI.create(base), e) + " (--url)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(0, null, "interrupted");

@@ -37,6 +37,7 @@ import org.foureyes.auditlog.tiles.TileSource;
 import org.foureyes.auditlog.tiles.TileWriter;
 import org.foureyes.auditlog.tiles.TiledLog;
 import org.foureyes.auditlog.verify.LogVerifier;
+import org.foureyes.net.ServerTrouble;
 
 /**
  * {@code foureyes export --url URL --out DIR [--start S] [--end E] [--key K|@FILE]}: writes the
@@ -57,15 +58,15 @@ public class ExportCommand extends Command {
     }
 
     public ExportCommand(PrintStream out) {
-        super("export", "Export the audit log of a running service over its public API into a directory"
-                + " (docs/export-format.md)");
+        super("export", "Export the audit log of a running service over its public API into a directory");
         this.out = out;
     }
 
     @Override
     public void configure(Subparser p) {
-        p.addArgument("--url").dest("url").required(true).metavar("URL")
-                .help("the service's base URL, e.g. http://127.0.0.1:8080");
+        p.help(getDescription()); // the one line "--help" shows for this command
+        p.addArgument("--url").dest("url").setDefault(OperatorCommand.DEFAULT_URL).metavar("URL")
+                .help("the service's base URL"); // argparse4j adds "(default: ...)"
         p.addArgument("--out").dest("out").metavar("DIR")
                 .help("the export directory to write (created; refused if it already holds an export)");
         p.addArgument("--tiles").dest("tiles").metavar("DIR")
@@ -79,6 +80,8 @@ public class ExportCommand extends Command {
         p.addArgument("--key").dest("key").metavar("K")
                 .help("the log's verifier key you pinned (name+keyid+base64, or @FILE); the served key must"
                         + " equal it. Without it the served key is used and printed");
+        p.addArgument("--progress").dest("progress").action(net.sourceforge.argparse4j.impl.Arguments.storeTrue())
+                .help("print progress on standard error also when it is not a terminal (on a terminal it always is)");
         p.addArgument("--token-env").dest("tokenEnv").metavar("VAR")
                 .help("send the access token in environment variable VAR as a bearer token (private logs)");
     }
@@ -96,8 +99,8 @@ public class ExportCommand extends Command {
             throw new IllegalArgumentException("give exactly one of --out DIR (an export) and --tiles DIR (a mirror)");
         }
         if (ns.getString("tiles") != null) {
-            TilesResult t = exportTiles(URI.create(stripSlash(ns.getString("url"))), Path.of(ns.getString("tiles")),
-                    ns.getString("key"), token);
+            TilesResult t = exportTiles(ServerTrouble.serverUrl(stripSlash(ns.getString("url")), "--url"),
+                    Path.of(ns.getString("tiles")), ns.getString("key"), token);
             out.println("mirror " + t.dir() + " now at checkpoint size " + t.written().size() + " (was "
                     + t.written().fromSize() + "): wrote " + t.written().hashTiles() + " hash tiles and "
                     + t.written().bundles() + " entry bundles of " + t.key().name());
@@ -106,8 +109,11 @@ public class ExportCommand extends Command {
             out.println("verify: java -jar foureyes-verify.jar log --key <pinned log key> --tiles " + t.dir());
             return;
         }
-        Result r = export(URI.create(stripSlash(ns.getString("url"))), Path.of(ns.getString("out")),
-                ns.get("start"), ns.get("end"), ns.getString("key"), token);
+        boolean asked = Boolean.TRUE.equals(ns.getBoolean("progress"));
+        Result r = export(ServerTrouble.serverUrl(stripSlash(ns.getString("url")), "--url"), Path.of(ns.getString("out")),
+                ns.get("start"), ns.get("end"), ns.getString("key"), token,
+                (start, end) -> new Progress(System.err, System.console() != null, asked, "exported", end - start,
+                        System::nanoTime));
         out.println("exported " + r.entries + " entries (seq " + r.start + " to " + (r.end - 1) + ") of "
                 + r.key.name() + " at its checkpoint of size " + r.end + " into " + r.dir);
         out.println("log key " + r.key + (r.pinned ? " (equals the pinned --key)"
@@ -167,6 +173,17 @@ public class ExportCommand extends Command {
     /** Exports {@code [start, end)} of the log at {@code base} into {@code dir}. */
     public static Result export(URI base, Path dir, Long start, Long end, String pinnedKey, String token)
             throws IOException, InterruptedException {
+        return export(base, dir, start, end, pinnedKey, token, (s, e) -> new Progress(System.err, false, false,
+                "", 0, System::nanoTime));
+    }
+
+    /** Makes the progress display once the range {@code [start, end)} is known. */
+    interface ProgressFor {
+        Progress of(long start, long end);
+    }
+
+    static Result export(URI base, Path dir, Long start, Long end, String pinnedKey, String token,
+            ProgressFor progressFor) throws IOException, InterruptedException {
         Http http = new Http(base, token);
         String servedKeyText = http.text("/v1/log/key").strip();
         VerifierKey served;
@@ -208,16 +225,19 @@ public class ExportCommand extends Command {
             }
             startState = ExportStart.fromInclusionProof(s, before, hashes);
         }
+        Progress progress = progressFor.of(s, n);
         try (LogExporter x = LogExporter.create(dir, startState)) {
             long next = s;
             while (next < n) {
                 long before = next;
                 next = http.streamEntries(next, n, x);
+                progress.at(next - s);
                 if (next == before) {
                     throw new IOException("the service returned no entries from seq " + before
                             + " although its checkpoint covers " + n);
                 }
             }
+            progress.done();
             try {
                 x.finish(note, key);
             } catch (IllegalArgumentException e) {
@@ -264,7 +284,7 @@ public class ExportCommand extends Command {
         }
 
         String text(String path) throws IOException, InterruptedException {
-            HttpResponse<byte[]> r = client.send(request(path), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = send(path, HttpResponse.BodyHandlers.ofByteArray());
             check(path, r.statusCode(), r.body());
             return new String(r.body(), StandardCharsets.UTF_8);
         }
@@ -286,7 +306,7 @@ public class ExportCommand extends Command {
 
         private long streamEntriesTo(long start, long end, Line sink) throws IOException, InterruptedException {
             String path = "/v1/log/entries?start=" + start + "&end=" + end;
-            HttpResponse<InputStream> r = client.send(request(path), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = send(path, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = new BufferedInputStream(r.body(), 1 << 16)) {
                 if (r.statusCode() != 200) {
                     check(path, r.statusCode(), in.readNBytes(8192));
@@ -313,6 +333,25 @@ public class ExportCommand extends Command {
             }
         }
 
+        /** Sends; says plainly when the server cannot be reached or is not the foureyes API. */
+        private <T> HttpResponse<T> send(String path, HttpResponse.BodyHandler<T> handler)
+                throws IOException, InterruptedException {
+            HttpResponse<T> r;
+            try {
+                r = client.send(request(path), handler);
+            } catch (IOException e) {
+                throw new IOException(ServerTrouble.unreachable(base, e) + " (--url)", e);
+            }
+            String notApi = ServerTrouble.notTheApi(client, base, path.replaceFirst("\\?.*", ""), r);
+            if (notApi != null) {
+                if (r.body() instanceof InputStream in) {
+                    in.close();
+                }
+                throw new IOException(notApi);
+            }
+            return r;
+        }
+
         private void check(String path, int status, byte[] body) throws IOException {
             if (status != 200) {
                 String text = new String(body, StandardCharsets.UTF_8);
@@ -333,6 +372,6 @@ public class ExportCommand extends Command {
 
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
-        cli.getStdErr().println("export: " + e.getMessage());
+        cli.getStdErr().println("export: " + InputFiles.message(e));
     }
 }

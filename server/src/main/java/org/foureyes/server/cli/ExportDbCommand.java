@@ -38,6 +38,7 @@ public class ExportDbCommand extends ConfiguredCommand<FoureyesConfiguration> {
 
     @Override
     public void configure(Subparser p) {
+        p.help(getDescription()); // the one line "--help" shows for this command
         super.configure(p);
         p.addArgument("--out").dest("out").required(true).metavar("DIR")
                 .help("the export directory to write (created; refused if it already holds an export)");
@@ -78,6 +79,6 @@ public class ExportDbCommand extends ConfiguredCommand<FoureyesConfiguration> {
 
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
-        cli.getStdErr().println("export-db: " + e.getMessage());
+        cli.getStdErr().println("export-db: " + StartFailure.oneLine(e)); // a missing configuration file by name
     }
 }

@@ -46,6 +46,7 @@ public class KeygenCommand extends Command {
 
     @Override
     public void configure(Subparser subparser) {
+        subparser.help(getDescription()); // the one line "--help" shows for this command
         subparser.addArgument("name")
                 .metavar("NAME")
                 .help("key name: a principal's name, or the log origin for the log key");
@@ -177,6 +178,6 @@ public class KeygenCommand extends Command {
     /** Prints the reason only: these errors are the user's to fix, a stack trace would hide that. */
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
-        cli.getStdErr().println("keygen: " + e.getMessage());
+        cli.getStdErr().println("keygen: " + InputFiles.message(e));
     }
 }

@@ -130,7 +130,7 @@ public final class Operator {
             IJson.check(n);
             return n;
         } catch (IOException e) {
-            throw new OperatorException("cannot read " + file + ": " + e.getMessage());
+            throw new OperatorException(InputFiles.unreadable(file, e));
         } catch (IJsonException e) {
             throw new OperatorException(file + ": not I-JSON (RFC 7493), so it has no RFC 8785 hash: " + e.getMessage());
         }
@@ -141,7 +141,7 @@ public final class Operator {
 
     /** The component's current configuration, with the host's hash checked against a local one. */
     private Current current(String component) throws OperatorException, ApiClient.ApiException {
-        JsonNode c = api.get("/v1/components/" + component);
+        JsonNode c = component(component);
         JsonNode config = c.get("config");
         String claimed = c.path("config_sha256").isTextual() ? c.get("config_sha256").asText() : null;
         if (config == null || config.isNull()) {
@@ -204,7 +204,7 @@ public final class Operator {
 
     /** Fetches a change and checks its request statement locally; throws if anything does not add up. */
     private Verified verifiedChange(long id) throws OperatorException, ApiClient.ApiException {
-        JsonNode change = api.get("/v1/changes/" + id);
+        JsonNode change = change(id);
         JsonNode policyView = api.get("/v1/policy");
         Policy policy;
         try {
@@ -316,7 +316,7 @@ public final class Operator {
     /** Open changes, or one change in detail. */
     public void status(Long id) throws OperatorException, ApiClient.ApiException {
         if (id != null) {
-            JsonNode change = api.get("/v1/changes/" + id);
+            JsonNode change = change(id);
             if (json) {
                 print(change);
                 return;
@@ -357,16 +357,17 @@ public final class Operator {
     }
 
     /** Every change, of one component or of all. */
-    public void history(String component) throws ApiClient.ApiException {
+    public void history(String component) throws OperatorException, ApiClient.ApiException {
+        // A misspelt component would otherwise list "no changes".
+        JsonNode comp = component == null ? null : component(component);
         JsonNode list = api.get(component == null ? "/v1/changes" : "/v1/changes?component=" + component);
         if (json) {
             print(list);
             return;
         }
         if (component != null) {
-            JsonNode c = api.get("/v1/components/" + component);
-            out.printf("%s: version %d, current configuration %s%n", component, c.path("version").asLong(),
-                    c.path("config_sha256").isTextual() ? c.get("config_sha256").asText() : "none");
+            out.printf("%s: version %d, current configuration %s%n", component, comp.path("version").asLong(),
+                    comp.path("config_sha256").isTextual() ? comp.get("config_sha256").asText() : "none");
         }
         if (list.isEmpty()) {
             out.println("no changes");
@@ -382,6 +383,36 @@ public final class Operator {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** GET /v1/changes/{id}; a change that does not exist is said so, with where ids come from. */
+    private JsonNode change(long id) throws OperatorException, ApiClient.ApiException {
+        try {
+            return api.get("/v1/changes/" + id);
+        } catch (ApiClient.ApiException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            throw new OperatorException("there is no change " + id + " in this log: a change id is the log entry"
+                    + " number of its request; 'status' lists the open changes and 'history' all of them");
+        }
+    }
+
+    /** GET /v1/components/{name}; a name that is not in the policy is said so, with the near ones. */
+    private JsonNode component(String name) throws OperatorException, ApiClient.ApiException {
+        try {
+            return api.get("/v1/components/" + name);
+        } catch (ApiClient.ApiException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            java.util.List<String> known = new java.util.ArrayList<>();
+            api.get("/v1/components").forEach(n -> known.add(n.path("name").asText()));
+            java.util.List<String> near = Spelling.near(name, known);
+            throw new OperatorException("there is no component '" + name + "' in the policy in force"
+                    + (near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?")
+                    + " The components are: " + String.join(", ", known));
+        }
+    }
 
     private Signer requireKey() throws OperatorException {
         if (key == null) {

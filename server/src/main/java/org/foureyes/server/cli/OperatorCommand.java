@@ -66,6 +66,7 @@ public class OperatorCommand extends Command {
 
     @Override
     public void configure(Subparser p) {
+        p.help(getDescription()); // the one line "--help" shows for this command
         switch (kind) {
             case REQUEST -> {
                 p.addArgument("component").metavar("COMPONENT").help("the component (or 'policy')");
@@ -93,14 +94,14 @@ public class OperatorCommand extends Command {
             default -> throw new IllegalStateException();
         }
         p.addArgument("--url").dest("url").setDefault(DEFAULT_URL).metavar("URL")
-                .help("the foureyes server (default " + DEFAULT_URL + ")");
+                .help("the foureyes server"); // argparse4j adds "(default: ...)"
         p.addArgument("--key").dest("key").metavar("FILE|ssh:KEY").help("your private key file, or ssh:<fingerprint"
                 + " or comment> for an ssh-ed25519 key in your ssh-agent (SSH_AUTH_SOCK); to sign, and for reads of a"
                 + " private log an access token is made with it");
         p.addArgument("--name").dest("name").metavar("PRINCIPAL").help("with --key ssh:..., the principal the key"
                 + " belongs to (default: the one the server's policy lists with that key)");
         p.addArgument("--passphrase-env").dest("passphraseEnv").setDefault(DEFAULT_PASSPHRASE_ENV).metavar("VAR")
-                .help("environment variable with the key file's passphrase (default " + DEFAULT_PASSPHRASE_ENV + ")");
+                .help("environment variable with the key file's passphrase");
         p.addArgument("--json").dest("json").action(Arguments.storeTrue()).help("print JSON instead of text");
     }
 
@@ -157,6 +158,6 @@ public class OperatorCommand extends Command {
     /** Prints the reason only: these errors are the operator's to act on. */
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
-        cli.getStdErr().println(kind.name + ": " + e.getMessage());
+        cli.getStdErr().println(kind.name + ": " + InputFiles.message(e));
     }
 }

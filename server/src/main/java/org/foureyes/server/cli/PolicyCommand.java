@@ -45,6 +45,7 @@ public class PolicyCommand extends Command {
 
     @Override
     public void configure(Subparser subparser) {
+        subparser.help(getDescription()); // the one line "--help" shows for this command
         Subparsers actions = subparser.addSubparsers().dest("policy_action").title("actions");
         Subparser check = actions.addParser("check")
                 .help("print the analysis of a policy; exit 1 on a violation, 2 if it cannot be loaded");

@@ -238,4 +238,62 @@ class OperatorAppTest {
         assertThat(s.output()).contains("state: superseded", "closed: the component's current configuration is")
                 .doesNotContain("(this change's)", "WARNING");
     }
+
+    @Test
+    void status_changeIdThatDoesNotExist_saysIdsAreEntryNumbersAndWhereToListThem() {
+        Session s = new Session(null, null, false, null);
+        assertThatThrownBy(() -> s.op.status(987_654L)).isInstanceOf(Operator.OperatorException.class)
+                .hasMessage("there is no change 987654 in this log: a change id is the log entry number of its"
+                        + " request; 'status' lists the open changes and 'history' all of them");
+    }
+
+    @Test
+    void approve_changeIdThatDoesNotExist_saysSoBeforeSigning() {
+        Session nora = new Session("nora", "y\n", false, null);
+        assertThatThrownBy(() -> nora.op.decide(987_654L, true, null, true))
+                .hasMessageStartingWith("there is no change 987654 in this log");
+        assertThat(nora.output()).isEmpty();
+    }
+
+    @Test
+    void history_misspeltComponent_suggestsTheNearNameAndListsAll() {
+        Session s = new Session(null, null, false, null);
+        assertThatThrownBy(() -> s.op.history("rellay")).isInstanceOf(Operator.OperatorException.class)
+                .hasMessageStartingWith("there is no component 'rellay' in the policy in force; did you mean relay?")
+                .hasMessageContaining("The components are: ")
+                .hasMessageContaining("monitor");
+        assertThat(s.output()).isEmpty();
+    }
+
+    @Test
+    void request_misspeltComponent_suggestsTheNearNameAndLogsNothing() throws Exception {
+        long before = api.logSize();
+        Session rene = new Session("rene", null, false, null);
+        assertThatThrownBy(() -> rene.op.request("relya", relayYaml("typo"), "r", false))
+                .hasMessageContaining("did you mean relay?");
+        assertThat(api.logSize()).isEqualTo(before);
+    }
+
+    @Test
+    void request_malformedYaml_givesFileLineColumnAndOneSentence() throws Exception {
+        Path f = file("broken.yml", "nickname: a\ncontact: [unclosed\nexit_tos: 3\n");
+        Session rene = new Session("rene", null, false, null);
+        assertThatThrownBy(() -> rene.op.request("relay", f, "r", false)).isInstanceOf(Operator.OperatorException.class)
+                .hasMessageMatching(java.util.regex.Pattern.quote(f.toString()) + ":\\d+:\\d+: not valid YAML: [^\\n]+");
+    }
+
+    @Test
+    void request_malformedJson_givesFileLineColumnAndOneSentence() throws Exception {
+        Path f = file("broken.json", "{\"nickname\": \"a\",\n \"contact\": [\"x\"}\n");
+        Session rene = new Session("rene", null, false, null);
+        assertThatThrownBy(() -> rene.op.request("relay", f, "r", false))
+                .hasMessageMatching(java.util.regex.Pattern.quote(f.toString()) + ":2:\\d+: not valid YAML: [^\\n]+");
+    }
+
+    @Test
+    void request_fileThatDoesNotExist_saysWhichFile() {
+        Path f = tmp.resolve("no-such.yml");
+        Session rene = new Session("rene", null, false, null);
+        assertThatThrownBy(() -> rene.op.request("relay", f, "r", false)).hasMessage(f + " does not exist");
+    }
 }

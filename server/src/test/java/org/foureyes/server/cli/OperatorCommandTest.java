@@ -37,6 +37,7 @@ class OperatorCommandTest {
         for (OperatorCommand.Kind kind : OperatorCommand.Kind.values()) {
             bootstrap.addCommand(new OperatorCommand(kind, env::get, printed));
         }
+        bootstrap.addCommand(new ExportCommand(printed));
         return new Cli(new JarLocation(FoureyesApplication.class), bootstrap, out, err).run(args);
     }
 
@@ -133,5 +134,61 @@ class OperatorCommandTest {
         assertThat(run(Map.of("SSH_AUTH_SOCK", sock.toString()), "approve", "3", "--yes", "--key", "ssh:me",
                 "--url", deadUrl())).isPresent();
         assertThat(stderr()).contains("cannot reach the ssh-agent at " + sock, "is the agent running?");
+    }
+
+    @Test
+    void status_urlWithoutScheme_saysDidYouMeanHttp() {
+        assertThat(run(Map.of(), "status", "--url", "127.0.0.1:8080")).isPresent();
+        assertThat(stderr()).isEqualTo("status: --url 127.0.0.1:8080 has no scheme; did you mean http://127.0.0.1:8080 ?\n");
+    }
+
+    @Test
+    void status_adminPort_saysTheApiIsOnTheApplicationPort() throws Exception {
+        com.sun.net.httpserver.HttpServer admin = fakeAdminPort();
+        try {
+            String url = "http://127.0.0.1:" + admin.getAddress().getPort();
+            assertThat(run(Map.of(), "status", "--url", url)).isPresent();
+            assertThat(stderr()).startsWith("status: GET /v1/changes at " + url + " answered 404")
+                    .contains("this looks like the server's admin port; the API is on the application port");
+        } finally {
+            admin.stop(0);
+        }
+    }
+
+    @Test
+    void export_withoutUrl_usesTheDefaultLikeTheOtherCommands() throws Exception {
+        run(Map.of(), "export", "--out", dir.resolve("export").toString());
+        assertThat(stderr()).doesNotContain("--url is required").doesNotContain("usage:");
+    }
+
+    @Test
+    void export_serverNotRunning_saysCannotReach() throws Exception {
+        String url = deadUrl();
+        assertThat(run(Map.of(), "export", "--url", url, "--out", dir.resolve("export").toString())).isPresent();
+        assertThat(stderr()).startsWith("export: cannot reach " + url).contains("is the server running? (--url)");
+    }
+
+    @Test
+    void approve_keyFileThatDoesNotExist_saysWhichFileBeforeContactingTheServer() throws Exception {
+        Path key = dir.resolve("no-such.key");
+        assertThat(run(Map.of(), "approve", "3", "--yes", "--key", key.toString(), "--url", deadUrl())).isPresent();
+        assertThat(stderr()).contains(key.toString(), "does not exist").doesNotContain("cannot reach");
+    }
+
+    /** Like Dropwizard's admin connector: 404 JSON from Jetty for API paths, "pong" at /ping. */
+    private static com.sun.net.httpserver.HttpServer fakeAdminPort() throws Exception {
+        com.sun.net.httpserver.HttpServer s = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        s.createContext("/", x -> {
+            boolean ping = x.getRequestURI().getPath().equals("/ping");
+            byte[] body = (ping ? "pong\n" : "{\"message\":\"Not Found\",\"status\":\"404\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            x.getResponseHeaders().set("Content-Type", ping ? "text/plain" : "application/json");
+            x.sendResponseHeaders(ping ? 200 : 404, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        s.start();
+        return s;
     }
 }
