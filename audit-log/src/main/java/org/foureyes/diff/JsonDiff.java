@@ -157,12 +157,13 @@ public final class JsonDiff {
         }
     }
 
+    /**
+     * The whole value as compact JSON, never cut short: an approver decides on what they see, so a
+     * value must not hide its end behind "..." (issue 16). Jackson escapes control characters, so
+     * a hostile value cannot write terminal escape sequences.
+     */
     static String compact(JsonNode n) {
-        if (n == null) {
-            return "null";
-        }
-        String s = n.toString();
-        return s.length() > 200 ? s.substring(0, 197) + "..." : s;
+        return n == null ? "null" : n.toString();
     }
 
 }

@@ -55,4 +55,20 @@ class JsonDiffTest {
         JsonNode n = JsonDiff.toJson(JsonDiff.diff(j("{\"a\":1}"), j("{\"a\":2}")));
         assertThat(n.toString()).isEqualTo("[{\"op\":\"changed\",\"path\":\"a\",\"before\":1,\"after\":2}]");
     }
+
+    @Test
+    void text_longValue_isShownWholeNotCutOff() throws Exception {
+        String tail = "reject *:*";
+        String longList = "[" + "\"accept *:80\",".repeat(40) + "\"" + tail + "\"]";
+        String text = JsonDiff.text(null, j("{\"exit_policy\":" + longList + "}"));
+
+        assertThat(text).contains(tail).doesNotContain("...");
+    }
+
+    @Test
+    void text_controlCharacterInValue_isEscapedNotWritten() throws Exception {
+        String text = JsonDiff.text(j("{\"c\":\"a\"}"), j("{\"c\":\"\\u001b[2Jx\"}"));
+
+        assertThat(text).doesNotContain("\u001b").contains("\\u001B");
+    }
 }
