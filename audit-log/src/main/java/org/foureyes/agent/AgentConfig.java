@@ -87,6 +87,9 @@ public record AgentConfig(
 
     /** Reads and checks a configuration file. */
     public static AgentConfig load(Path file) throws AgentException {
+        if (!java.nio.file.Files.exists(file)) {
+            throw fail(file, "does not exist; give the agent's configuration file with --config (see ops/agents/)");
+        }
         JsonNode root;
         try {
             ObjectMapper yaml = new ObjectMapper(new YAMLFactory());

@@ -107,6 +107,10 @@ public final class SignerKeyFile {
      *     corrupted, or the content is not a valid signer key
      */
     public static SignerKey read(Path path, char[] passphrase) throws IOException, KeyFileException {
+        if (Files.isDirectory(path)) {
+            throw new KeyFileException("key file " + path + " is a directory; give the private key file itself"
+                    + " (one line PRIVATE+KEY+<name>+..., as foureyes keygen --out writes it)");
+        }
         checkMode(path);
         byte[] bytes;
         try {
@@ -158,8 +162,37 @@ public final class SignerKeyFile {
         others.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
                 PosixFilePermission.OWNER_EXECUTE));
         if (!others.isEmpty()) {
+            String publicKey = publicKeyIn(path);
+            if (publicKey != null) {
+                throw new KeyFileException("key file " + path + " holds " + publicKey + ", not a private key; give"
+                        + " the private key file (PRIVATE+KEY+<name>+..., as foureyes keygen --out writes it), or an"
+                        + " ssh-agent key as --key ssh:<fingerprint or comment>");
+            }
             throw new KeyFileException("key file " + path + " has mode " + octal(perms)
                     + ", which lets group or others access it; run: chmod 600 " + path);
+        }
+    }
+
+    /**
+     * What public key a readable file holds ("a verifier key", "an SSH public key"), or null. Only
+     * read for a file that others may read already, to replace "chmod 600" by the real mistake.
+     */
+    private static String publicKeyIn(Path path) {
+        try {
+            if (Files.size(path) > MAX_FILE_SIZE) {
+                return null;
+            }
+            String first = new String(Files.readAllBytes(path), StandardCharsets.UTF_8).strip().lines().findFirst()
+                    .orElse("");
+            if (first.matches("[^+\\s]+\\+[0-9a-f]{8}\\+[A-Za-z0-9+/]+=*")) {
+                return "a verifier key (the public half, for the policy)";
+            }
+            if (first.matches("(ssh-|sk-ssh-|ecdsa-sha2-)\\S+ [A-Za-z0-9+/]+=*( .*)?")) {
+                return "an SSH public key";
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -175,6 +208,11 @@ public final class SignerKeyFile {
         try {
             return SignerKey.parse(line);
         } catch (KeyFormatException e) {
+            String publicKey = publicKeyIn(path);
+            if (publicKey != null) {
+                throw new KeyFileException("key file " + path + " holds " + publicKey + ", not a private key; give"
+                        + " the private key file (PRIVATE+KEY+<name>+..., as foureyes keygen --out writes it)", e);
+            }
             throw new KeyFileException("key file " + path + " does not hold a signer key (" + e.getMessage()
                     + "); restore it from a backup", e);
         }

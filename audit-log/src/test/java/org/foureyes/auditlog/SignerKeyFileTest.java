@@ -193,4 +193,42 @@ class SignerKeyFileTest {
         Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.write(f, content.getBytes(UTF_8));
     }
+
+    @Test
+    void read_directory_saysItIsADirectoryNotChmod() throws Exception {
+        assertThatThrownBy(() -> SignerKeyFile.read(dir, null)).isInstanceOf(KeyFileException.class)
+                .hasMessageContaining(dir + " is a directory").hasMessageContaining("PRIVATE+KEY")
+                .hasMessageNotContaining("chmod");
+    }
+
+    @Test
+    void read_verifierKeyFileReadableByOthers_saysItIsThePublicHalfNotChmod() throws Exception {
+        Path pub = dir.resolve("rene.pub");
+        Files.writeString(pub, key.verifierKey() + "\n");
+        Files.setPosixFilePermissions(pub, PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertThatThrownBy(() -> SignerKeyFile.read(pub, null)).isInstanceOf(KeyFileException.class)
+                .hasMessageContaining("holds a verifier key").hasMessageContaining("not a private key")
+                .hasMessageNotContaining("chmod");
+    }
+
+    @Test
+    void read_verifierKeyFileOfMode0600_saysItIsThePublicHalf() throws Exception {
+        Path pub = dir.resolve("rene-600.pub");
+        Files.writeString(pub, key.verifierKey() + "\n");
+        Files.setPosixFilePermissions(pub, PosixFilePermissions.fromString("rw-------"));
+
+        assertThatThrownBy(() -> SignerKeyFile.read(pub, null)).isInstanceOf(KeyFileException.class)
+                .hasMessageContaining("holds a verifier key");
+    }
+
+    @Test
+    void read_sshPublicKey_saysItIsAnSshPublicKeyAndPointsToTheAgent() throws Exception {
+        Path pub = dir.resolve("id_ed25519.pub");
+        Files.writeString(pub, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB5zQ6nSy8Ld2rzfQvEDRlJYSxfDDsaK7sR3D4rIEaTX me@host\n");
+        Files.setPosixFilePermissions(pub, PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertThatThrownBy(() -> SignerKeyFile.read(pub, null)).isInstanceOf(KeyFileException.class)
+                .hasMessageContaining("holds an SSH public key").hasMessageContaining("--key ssh:");
+    }
 }
