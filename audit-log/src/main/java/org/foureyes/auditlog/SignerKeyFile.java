@@ -164,13 +164,17 @@ public final class SignerKeyFile {
         if (!others.isEmpty()) {
             String publicKey = publicKeyIn(path);
             if (publicKey != null) {
-                throw new KeyFileException("key file " + path + " holds " + publicKey + ", not a private key; give"
-                        + " the private key file (PRIVATE+KEY+<name>+..., as foureyes keygen --out writes it), or an"
-                        + " ssh-agent key as --key ssh:<fingerprint or comment>");
+                throw notAPrivateKey(path, publicKey, null);
             }
             throw new KeyFileException("key file " + path + " has mode " + octal(perms)
                     + ", which lets group or others access it; run: chmod 600 " + path);
         }
+    }
+
+    private static KeyFileException notAPrivateKey(Path path, String publicKey, Exception cause) {
+        return new KeyFileException("key file " + path + " holds " + publicKey + ", not a private key; give the"
+                + " private key file (PRIVATE+KEY+<name>+..., as foureyes keygen --out writes it), or an ssh-agent"
+                + " key as --key ssh:<fingerprint or comment>", cause);
     }
 
     /**
@@ -210,8 +214,7 @@ public final class SignerKeyFile {
         } catch (KeyFormatException e) {
             String publicKey = publicKeyIn(path);
             if (publicKey != null) {
-                throw new KeyFileException("key file " + path + " holds " + publicKey + ", not a private key; give"
-                        + " the private key file (PRIVATE+KEY+<name>+..., as foureyes keygen --out writes it)", e);
+                throw notAPrivateKey(path, publicKey, e);
             }
             throw new KeyFileException("key file " + path + " does not hold a signer key (" + e.getMessage()
                     + "); restore it from a backup", e);

@@ -139,20 +139,7 @@ public class ExportCommand extends Command {
     public static TilesResult exportTiles(URI base, Path dir, String pinnedKey, String token)
             throws IOException, InterruptedException {
         Http http = new Http(base, token);
-        VerifierKey served;
-        try {
-            served = VerifierKey.parse(http.text("/v1/log/key").strip());
-        } catch (KeyFormatException e) {
-            throw new IOException("the service's /v1/log/key is not a verifier key: " + e.getMessage(), e);
-        }
-        VerifierKey key = served;
-        if (pinnedKey != null) {
-            key = parseKey(pinnedKey);
-            if (!key.toString().equals(served.toString())) {
-                throw new IOException("the service's log key " + served + " is not the pinned key " + key
-                        + "; nothing was written");
-            }
-        }
+        VerifierKey key = logKey(http, pinnedKey, "nothing was written");
         try {
             TiledLog log = TiledLog.open(TileSource.url(URI.create(base + "/tlog/"), token), key);
             TileWriter.Result w = TileWriter.write(dir, log.checkpointNote(), log.checkpoint(), log.hashes(),
@@ -170,6 +157,29 @@ public class ExportCommand extends Command {
         }
     }
 
+    /**
+     * The log key the service serves, which must equal {@code pinnedKey} when one is given (then
+     * the pinned key is returned); {@code nothingDone} ends the refusal's message.
+     */
+    private static VerifierKey logKey(Http http, String pinnedKey, String nothingDone)
+            throws IOException, InterruptedException {
+        VerifierKey served;
+        try {
+            served = VerifierKey.parse(http.text("/v1/log/key").strip());
+        } catch (KeyFormatException e) {
+            throw new IOException("the service's /v1/log/key is not a verifier key: " + e.getMessage(), e);
+        }
+        if (pinnedKey == null) {
+            return served;
+        }
+        VerifierKey key = parseKey(pinnedKey);
+        if (!key.toString().equals(served.toString())) {
+            throw new IOException("the service's log key " + served + " is not the pinned key " + key + "; "
+                    + nothingDone);
+        }
+        return key;
+    }
+
     /** Exports {@code [start, end)} of the log at {@code base} into {@code dir}. */
     public static Result export(URI base, Path dir, Long start, Long end, String pinnedKey, String token)
             throws IOException, InterruptedException {
@@ -185,21 +195,7 @@ public class ExportCommand extends Command {
     static Result export(URI base, Path dir, Long start, Long end, String pinnedKey, String token,
             ProgressFor progressFor) throws IOException, InterruptedException {
         Http http = new Http(base, token);
-        String servedKeyText = http.text("/v1/log/key").strip();
-        VerifierKey served;
-        try {
-            served = VerifierKey.parse(servedKeyText);
-        } catch (KeyFormatException e) {
-            throw new IOException("the service's /v1/log/key is not a verifier key: " + e.getMessage(), e);
-        }
-        VerifierKey key = served;
-        if (pinnedKey != null) {
-            key = parseKey(pinnedKey);
-            if (!key.toString().equals(served.toString())) {
-                throw new IOException("the service's log key " + served + " is not the pinned key " + key
-                        + "; nothing was exported");
-            }
-        }
+        VerifierKey key = logKey(http, pinnedKey, "nothing was exported");
         String note = http.text("/v1/log/checkpoint" + (end == null ? "" : "?size=" + end));
         Checkpoint cp;
         try {
